@@ -1,0 +1,25 @@
+#!/bin/bash
+# make check: build $IMPL (default and debug flavours), boot each test
+# configuration in CHECK_RUNS ("flavour:smp ..."), run the 'check' suite in
+# the guest and judge all results with harness/report.py.
+. "$(dirname "$0")/lib.sh"
+
+CHECK_RUNS=${CHECK_RUNS:-"default:2 default:4 debug:2"}
+start=$(date +%s)
+flavours=$(for r in $CHECK_RUNS; do echo "${r%%:*}"; done | sort -u)
+for f in $flavours; do
+	FLAVOUR=$f "$ROOT/harness/build.sh"
+	FLAVOUR=$f "$ROOT/harness/initramfs.sh"
+done
+runs=()
+for r in $CHECK_RUNS; do
+	f=${r%%:*} n=${r##*:}
+	FLAVOUR=$f SMP=$n SUITE=check "$ROOT/harness/boot.sh"
+	runs+=("$RUN_DIR/$IMPL-$f-check-smp$n")
+done
+report=$RUN_DIR/check-$IMPL.txt
+rc=0
+python3 "$ROOT/harness/report.py" "$IMPL" "$BUILD/obj-$IMPL-default/.config-results" "${runs[@]}" |
+	tee "$report" || rc=$?
+msg "check ($IMPL) took $(( $(date +%s) - start ))s; report in ${report#$ROOT/}"
+exit $rc

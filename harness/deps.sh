@@ -1,0 +1,27 @@
+#!/bin/bash
+# Install what the harness needs from Debian's archive (idempotent).
+set -euo pipefail
+PKGS=(linux-source-6.12 gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
+      qemu-system-arm ccache bc bison flex libssl-dev libelf-dev cpio rsync
+      sparse xz-utils kmod python3 patch git make gcc)
+missing=()
+for p in "${PKGS[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+SUDO=
+[ "$(id -u)" = 0 ] || SUDO=sudo
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+	$SUDO dpkg --add-architecture arm64
+	updated=
+else
+	updated=
+fi
+if [ ${#missing[@]} -gt 0 ] || ! apt-cache show busybox-static:arm64 >/dev/null 2>&1; then
+	echo "installing: ${missing[*]:-(package lists only)}" >&2
+	$SUDO apt-get update -q >&2
+	updated=1
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+fi
+: "$updated"

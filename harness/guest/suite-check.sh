@@ -1,0 +1,34 @@
+#!/bin/sh
+# The 'check' suite: KUnit results (the tests ran at boot), ftracetest on the
+# kprobe and kprobe-related dynevent tests, the kprobes samples, our own tests.
+# Every part writes a machine-readable file under /results.
+R=/results
+
+# KUnit: the in-kernel runner ran every suite at boot; keep its KTAP.
+mkdir -p $R/kunit
+for d in /sys/kernel/debug/kunit/*/; do
+	[ -f "$d/results" ] && cp "$d/results" "$R/kunit/$(basename "$d").ktap"
+done
+echo "kunit: $(ls $R/kunit | wc -l) suites"
+
+# ftracetest (upstream's, plus ours under test.d/arm64 when present).
+cd /selftests/ftrace || exit 1
+DYNEVENT="add_remove_kprobe add_remove_uprobe clear_select_events generic_clear_event
+	add_remove_fprobe fprobe_syntax_errors fprobe_args_vfs fprobe_entry_arg"
+tests="test.d/kprobe"
+for t in $DYNEVENT; do tests="$tests test.d/dynevent/$t.tc"; done
+[ -d test.d/arm64 ] && tests="$tests test.d/arm64"
+./ftracetest -k -l $R/ftrace-logs $tests > $R/ftracetest.txt 2>&1
+echo "ftracetest: exit $?"
+cd /
+
+# Samples: load, trigger (a fork), check the output, unload.
+sh /harness/samples.sh > $R/samples.txt 2>&1
+echo "samples: done"
+
+# Our own guest tests (one result line each: "<name> PASS|FAIL [detail]").
+for t in /harness/tests/*.sh; do
+	[ -f "$t" ] || continue
+	sh "$t" >> $R/selftests.txt 2>&1
+done
+true

@@ -1,0 +1,263 @@
+#!/usr/bin/env python3
+"""Turn the results of one or more test boots into a verdict.
+
+usage: report.py IMPL CONFIG_RESULTS RUN_DIR [RUN_DIR ...]
+
+Each RUN_DIR is what harness/boot.sh left: console.log, results/ (the tar
+stream from the guest) and info.  Test ids are <suite>:<name>.  Rules:
+
+  * FAIL/UNRESOLVED (or a missing result) fails, unless the test is listed in
+    harness/expected-failures for IMPL;
+  * UNSUPPORTED/UNTESTED fails unless listed in harness/expected-unsupported;
+  * a listed test that passes fails too (remove it from the list);
+  * a required suite with no results fails;
+  * an Oops, BUG, WARNING, lockdep report, RCU stall or soft lockup in a
+    console log fails that boot.
+
+Prints a table per suite, then the line "N passed, N failed".  Exit status 0
+only when nothing failed.
+"""
+import os
+import re
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+CONSOLE_BAD = [
+    (re.compile(r'Internal error: Oops|\bOops\b[ :-]'), 'Oops'),
+    (re.compile(r'\bBUG: |kernel BUG at'), 'BUG'),
+    (re.compile(r'WARNING: (CPU|at|possible|suspicious|inconsistent|bad)'), 'WARNING'),
+    (re.compile(r'possible recursive locking|possible circular locking|'
+                r'inconsistent lock state|suspicious RCU usage|bad unlock balance|'
+                r'held lock freed|possible irq lock inversion|'
+                r'INFO: lockdep is turned off|lock held when returning'), 'lockdep'),
+    (re.compile(r'rcu: INFO: rcu_\w+ (self-)?detected stall|RCU Stall'), 'RCU stall'),
+    (re.compile(r'soft lockup|hard LOCKUP|hung_task|blocked for more than'),
+     'lockup'),
+    (re.compile(r'Kernel panic|Unable to handle kernel'), 'panic'),
+]
+
+
+def read_list(name, impl):
+    """Entries '<impl|all> <test> <reason...>' of a list file, for impl."""
+    entries = {}
+    path = os.path.join(ROOT, 'harness', name)
+    if not os.path.exists(path):
+        return entries
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if not line or line.startswith('#'):
+                continue
+            parts = line.split(None, 2)
+            if len(parts) < 3:
+                sys.exit(f'{name}: entry without a reason: {line}')
+            if parts[0] in (impl, 'all'):
+                entries[parts[1]] = parts[2]
+    return entries
+
+
+def parse_ktap(text):
+    """Case results of one KUnit suite's debugfs 'results' file."""
+    out = {}
+    suite_line = None
+    for line in text.splitlines():
+        m = re.match(r'^( *)(not ok|ok) \d+ (\S+)(?:\s+#\s*(\w+)(.*))?', line)
+        if not m:
+            continue
+        indent, ok, name, directive, rest = m.groups()
+        if directive and directive.upper() == 'SKIP':
+            res = 'UNSUPPORTED'
+        else:
+            res = 'PASS' if ok == 'ok' else 'FAIL'
+        if len(indent) == 0:
+            suite_line = (name, res)
+        elif len(indent) == 4:
+            out[name] = (res, (rest or '').strip())
+    return out, suite_line
+
+
+def collect(run):
+    """All (test id -> (result, note)) of one boot."""
+    res = {}
+    rdir = os.path.join(run, 'results')
+
+    # KUnit
+    kdir = os.path.join(rdir, 'kunit')
+    if os.path.isdir(kdir):
+        for fn in sorted(os.listdir(kdir)):
+            suite = fn[:-len('.ktap')]
+            with open(os.path.join(kdir, fn), errors='replace') as f:
+                cases, suite_line = parse_ktap(f.read())
+            res[f'kunit-suite:{suite}'] = (suite_line[1] if suite_line else 'FAIL',
+                                           '' if suite_line else 'no suite result')
+            for case, r in cases.items():
+                res[f'kunit:{suite}.{case}'] = r
+
+    # ftracetest: "[N] description\t[RESULT]"; names from the kept log files.
+    ft = os.path.join(rdir, 'ftracetest.txt')
+    if os.path.exists(ft):
+        names = {}
+        for dirpath, _, files in os.walk(os.path.join(rdir, 'ftrace-logs')):
+            for fn in files:
+                m = re.match(r'^(\d+)-(.+)\.tc-log\.', fn)
+                if m:
+                    names[int(m.group(1))] = (m.group(2), os.path.join(dirpath, fn))
+        with open(ft, errors='replace') as f:
+            for line in f:
+                m = re.match(r'^\[(\d+)\](.*?)\s*\[(\w+)\]\s*$', line.rstrip('\n'))
+                if not m:
+                    continue
+                n = int(m.group(1))
+                name, log = names.get(n, (f'case{n}', None))
+                note = m.group(2).strip()
+                if m.group(3) in ('UNSUPPORTED', 'UNTESTED', 'UNRESOLVED', 'FAIL') and log:
+                    note = why_ftrace(log) or note
+                res[f'ftrace:{name}'] = (m.group(3), note)
+
+    # Samples and our guest selftests: "<name> PASS|FAIL|SKIP detail"
+    for fname, suite in (('samples.txt', 'sample'), ('selftests.txt', 'selftest')):
+        p = os.path.join(rdir, fname)
+        if not os.path.exists(p):
+            continue
+        with open(p, errors='replace') as f:
+            for line in f:
+                m = re.match(r'^(\S+) (PASS|FAIL|SKIP)\b ?(.*)', line.rstrip('\n'))
+                if m:
+                    r = 'UNSUPPORTED' if m.group(2) == 'SKIP' else m.group(2)
+                    res[f'{suite}:{m.group(1)}'] = (r, m.group(3))
+
+    # Console: the suite finished, and nothing bad was printed.
+    con = os.path.join(run, 'console.log')
+    text = open(con, errors='replace').read() if os.path.exists(con) else ''
+    done = re.search(r'HARNESS: suite \S+ done', text)
+    res['boot:completed'] = ('PASS', '') if done else (
+        'FAIL', 'no "suite done" on the console (crash, hang or timeout)')
+    bad = []
+    for line in text.splitlines():
+        for rx, what in CONSOLE_BAD:
+            if rx.search(line):
+                bad.append(f'{what}: {line.strip()[:120]}')
+                break
+    res['boot:clean-console'] = ('FAIL', bad[0] + (f' (+{len(bad) - 1} more)' if len(bad) > 1 else '')) \
+        if bad else ('PASS', '')
+    return res
+
+
+def why_ftrace(log):
+    """A short reason from a kept ftracetest log: its last meaningful line."""
+    try:
+        lines = [x.strip() for x in open(log, errors='replace') if x.strip()]
+    except OSError:
+        return ''
+    skip = re.compile(r'^\+ (kill|exit\b|exit_\w+|echo$|:$)')
+    for x in reversed(lines):
+        if not skip.match(x):
+            return x[:100]
+    return lines[-1][:100] if lines else ''
+
+
+def main():
+    if len(sys.argv) < 4:
+        sys.exit(__doc__)
+    impl, config_results, runs = sys.argv[1], sys.argv[2], sys.argv[3:]
+    xfail = read_list('expected-failures', impl)
+    xskip = read_list('expected-unsupported', impl)
+    required = read_list('required-suites', impl)
+
+    cols = {}
+    for run in runs:
+        label = re.sub(r'^[a-z]+-(\w+)-\w+-smp(\d+)$', r'\1/smp\2', os.path.basename(run.rstrip('/')))
+        cols[label] = collect(run)
+    # Config is per build, reported once.
+    conf = {}
+    if os.path.exists(config_results):
+        for line in open(config_results):
+            t, r = line.split()
+            conf[t] = (r, '')
+    labels = list(cols)
+
+    tests = set(conf)
+    for c in cols.values():
+        tests |= set(c)
+    tests |= {t for t in xfail if not t.startswith('config:')}
+    tests |= {t for t in xskip}
+
+    passed = failed = xfailed = skipped = 0
+    problems = []
+    rows = {}
+    for t in sorted(tests):
+        suite = t.split(':', 1)[0]
+        results = [conf.get(t)] if suite == 'config' else [cols[lb].get(t) for lb in labels]
+        cells = []
+        for i, r in enumerate(results):
+            where = 'build' if suite == 'config' else labels[i]
+            res, note = r if r else ('MISSING', 'no result')
+            if t in xfail:
+                if res == 'PASS':
+                    verdict = 'FAIL'
+                    problems.append(f'{t} [{where}] passes but is listed in expected-failures: remove it')
+                else:
+                    verdict = 'XFAIL'
+            elif t in xskip:
+                if res in ('UNSUPPORTED', 'UNTESTED'):
+                    verdict = 'SKIP'
+                elif res == 'PASS':
+                    verdict = 'FAIL'
+                    problems.append(f'{t} [{where}] passes but is listed in expected-unsupported: remove it')
+                else:
+                    verdict = 'FAIL'
+                    problems.append(f'{t} [{where}]: {res} {note}')
+            elif res == 'PASS':
+                verdict = 'PASS'
+            elif res in ('UNSUPPORTED', 'UNTESTED'):
+                verdict = 'FAIL'
+                problems.append(f'{t} [{where}]: {res} and not in expected-unsupported ({note})')
+            else:
+                verdict = 'FAIL'
+                problems.append(f'{t} [{where}]: {res} {note}')
+            if verdict == 'PASS':
+                passed += 1
+            elif verdict == 'XFAIL':
+                xfailed += 1
+            elif verdict == 'SKIP':
+                skipped += 1
+            else:
+                failed += 1
+            cells.append(res if verdict in ('PASS', 'FAIL') or res == verdict else f'{res}*')
+        rows.setdefault(suite, []).append((t.split(':', 1)[1], cells))
+
+    # Required suites present in every run: an entry is a test id, or a
+    # suite name that needs at least one result.
+    for s in required:
+        if s in xfail:
+            continue
+        for lb in labels:
+            if not any(k == s or k.startswith(s + ':') for k in cols[lb]):
+                failed += 1
+                problems.append(f'{s} [{lb}]: required suite has no results ({required[s]})')
+
+    w = max([len(n) for r in rows.values() for n, _ in r] + [20])
+    for suite in sorted(rows):
+        heads = ['build'] if suite == 'config' else labels
+        print(f'\n== {suite} ' + '=' * (w + 16 * len(heads) - len(suite) - 4))
+        print(f'{"test":<{w}}  ' + ''.join(f'{h[:15]:<16}' for h in heads))
+        for name, cells in rows[suite]:
+            print(f'{name:<{w}}  ' + ''.join(f'{c:<16}' for c in cells))
+    print('\n(* = expected: listed in harness/expected-failures or expected-unsupported)')
+    notes = [(t, r) for t, r in list(xfail.items()) + list(xskip.items())]
+    if notes:
+        print('\nListed, with reasons:')
+        for t, r in sorted(notes):
+            print(f'  {t}: {r}')
+    if problems:
+        print('\nProblems:')
+        for p in problems:
+            print('  ' + p)
+    print(f'\n{xfailed} expected failures, {skipped} listed unsupported')
+    print(f'{passed} passed, {failed} failed')
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
