@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * arm64 support for kprobes: what the generic kprobes core needs from the
+ * architecture, and the entry point of the BRK handler.
+ */
+#ifndef __ASM_KPROBES_H
+#define __ASM_KPROBES_H
+
+#include <asm-generic/kprobes.h>
+
+#ifndef __ASSEMBLY__
+
+#include <linux/types.h>
+#include <asm/brk-imm.h>
+#include <asm/esr.h>
+
+struct kprobe;
+struct pt_regs;
+
+/* Is this BRK one of ours (probe hit, or end of an out-of-line step)? */
+static inline bool arm64_kprobes_brk(unsigned long esr)
+{
+	unsigned long imm = esr_brk_comment(esr);
+
+	return imm == KPROBES_BRK_IMM || imm == KPROBES_BRK_SS_IMM;
+}
+
+int kprobe_breakpoint_handler(struct pt_regs *regs, unsigned long esr);
+
+#ifdef CONFIG_KPROBES
+
+#include <linux/percpu.h>
+#include <asm/probes.h>
+
+#define __ARCH_WANT_KPROBES_INSN_SLOT
+/*
+ * A slot holds the probed instruction twice: [0] insn, [1] a branch back
+ * to the next instruction (when it is in range), [2] insn, [3] BRK that
+ * ends a step.  Entering at [0] costs no second exception ("boosted").
+ */
+#define MAX_INSN_SIZE			4
+#define KPROBE_SLOT_BOOST		0
+#define KPROBE_SLOT_STEP		2
+
+static inline void flush_insn_slot(struct kprobe *p) { }
+#define kretprobe_blacklist_size	0
+
+typedef u32 kprobe_opcode_t;
+
+struct arch_specific_insn {
+	kprobe_opcode_t *xol;	/* execution slot, NULL when simulated */
+	probe_sim_fn *sim;	/* simulation handler, NULL when stepped */
+	bool boostable;		/* the slot branches back by itself */
+};
+
+/* Probe state saved while a nested hit is handled. */
+struct prev_kprobe {
+	struct kprobe *kp;
+	unsigned int status;
+	unsigned long saved_daif;
+};
+
+/* Nesting depth: a hit in a handler, in a step, in a fault of a step ... */
+#define KPROBE_NEST_MAX			4
+
+struct kprobe_ctlblk {
+	unsigned int kprobe_status;
+	unsigned long saved_daif;	/* the I and F bits the step masked */
+	unsigned int nest;
+	struct prev_kprobe prev[KPROBE_NEST_MAX];
+};
+
+void arch_remove_kprobe(struct kprobe *p);
+int kprobe_fault_handler(struct pt_regs *regs, unsigned int fsr);
+
+#endif /* CONFIG_KPROBES */
+
+#ifdef CONFIG_RETHOOK
+unsigned long arch_rethook_trampoline_callback(struct pt_regs *regs);
+#endif
+#endif /* __ASSEMBLY__ */
+#endif /* __ASM_KPROBES_H */

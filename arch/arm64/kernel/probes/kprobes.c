@@ -1,0 +1,466 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * arm64 kprobes: breakpoints, out-of-line execution and simulation.
+ *
+ * A probe replaces one instruction with BRK #KPROBES_BRK_IMM.  When it is
+ * hit, the pre-handler runs and then the replaced instruction is either
+ *
+ *  - simulated on the saved registers (branches, PC-relative loads and
+ *    address computations, NOP, reads of DAIF/NZCV, simple moves and
+ *    arithmetic): one exception per hit;
+ *  - run out of line in a slot that branches back by itself ("boosted")
+ *    when nothing has to run after it and the slot cannot be left by a
+ *    preemption: one exception per hit;
+ *  - stepped out of line in a slot that ends with BRK #KPROBES_BRK_SS_IMM,
+ *    with IRQs and FIQs masked, when a post-handler must run or the
+ *    context is preemptible: two exceptions per hit.
+ *
+ * Which instruction takes which path is decided once, when the probe is
+ * prepared, by the decode table in decode.c.  See
+ * Documentation/arch/arm64/kprobes.rst for the design.
+ */
+
+#define pr_fmt(fmt) "kprobes: " fmt
+
+#include <linux/execmem.h>
+#include <linux/extable.h>
+#include <linux/kallsyms.h>
+#include <linux/kprobes.h>
+#include <linux/preempt.h>
+#include <linux/sched/debug.h>
+#include <linux/set_memory.h>
+
+#include <asm/daifflags.h>
+#include <asm/debug-monitors.h>
+#include <asm/insn.h>
+#include <asm/patching.h>
+#include <asm/probes.h>
+#include <asm/ptrace.h>
+#include <asm/sections.h>
+
+DEFINE_PER_CPU(struct kprobe *, current_kprobe);
+DEFINE_PER_CPU(struct kprobe_ctlblk, kprobe_ctlblk);
+
+/* How far back a probe looks for the LDXR of an exclusive window. */
+#define EXCL_WINDOW_SCAN	32
+
+#define SLOT_ADDR(p, idx)	((unsigned long)((p)->ainsn.xol + (idx)))
+
+/*
+ * Slots live in the module area rather than anywhere in vmalloc space, so
+ * that the branch back to the kernel image is in direct range: that is what
+ * lets a probe finish without a second exception.  They are mapped
+ * read-only and executable, and guarded for BTI like any other kernel text.
+ */
+void *alloc_insn_page(void)
+{
+	void *page = execmem_alloc(EXECMEM_MODULE_TEXT, PAGE_SIZE);
+
+	if (!page)
+		return NULL;
+	if (set_memory_rox((unsigned long)page, 1)) {
+		execmem_free(page);
+		return NULL;
+	}
+	return page;
+}
+
+/* The original instruction at @addr, looking through another kprobe's BRK. */
+static int read_orig_insn(unsigned long addr, u32 *insn)
+{
+	struct kprobe *p;
+
+	if (aarch64_insn_read((void *)addr, insn))
+		return -EFAULT;
+	if (*insn == BRK64_OPCODE_KPROBES) {
+		p = get_kprobe((void *)addr);
+		if (p)
+			*insn = p->opcode;
+	}
+	return 0;
+}
+
+/*
+ * Is @addr between a load-exclusive and its store-exclusive?  The probe's
+ * exception would clear the exclusive monitor there and the store would
+ * fail forever.  Only the LDXR and STXR families count: load-acquire,
+ * store-release and LSE atomics do not open a window.
+ */
+static bool in_exclusive_window(unsigned long addr)
+{
+	const struct probe_insn_class *c;
+	unsigned long size, offset, a;
+	u32 insn;
+	int i;
+
+	if (!kallsyms_lookup_size_offset(addr, &size, &offset))
+		offset = 0;
+
+	for (i = 1; i <= EXCL_WINDOW_SCAN && i * AARCH64_INSN_SIZE <= offset; i++) {
+		a = addr - i * AARCH64_INSN_SIZE;
+		if (read_orig_insn(a, &insn))
+			return true;
+		c = arm64_probe_class(insn, PROBE_FOR_KERNEL);
+		if (c->flags & PROBE_CLS_EXCL_STORE)
+			return false;
+		if (c->flags & PROBE_CLS_EXCL_LOAD)
+			return true;
+	}
+	return false;
+}
+
+static int write_slot(kprobe_opcode_t *slot, const u32 *words, int n)
+{
+	int i, ret;
+
+	for (i = 0; i < n; i++) {
+		ret = aarch64_insn_patch_text_nosync(slot + i, words[i]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int prepare_slot(struct kprobe *p)
+{
+	unsigned long back = (unsigned long)p->addr + AARCH64_INSN_SIZE;
+	kprobe_opcode_t *slot;
+	u32 words[MAX_INSN_SIZE];
+	u32 branch;
+	int ret;
+
+	slot = get_insn_slot();
+	if (!slot)
+		return -ENOMEM;
+
+	branch = aarch64_insn_gen_branch_imm((unsigned long)(slot + KPROBE_SLOT_BOOST + 1),
+					     back, AARCH64_INSN_BRANCH_NOLINK);
+	p->ainsn.boostable = branch != AARCH64_BREAK_FAULT;
+
+	words[KPROBE_SLOT_BOOST] = p->opcode;
+	words[KPROBE_SLOT_BOOST + 1] = p->ainsn.boostable ? branch : BRK64_OPCODE_KPROBES_SS;
+	words[KPROBE_SLOT_STEP] = p->opcode;
+	words[KPROBE_SLOT_STEP + 1] = BRK64_OPCODE_KPROBES_SS;
+
+	ret = write_slot(slot, words, MAX_INSN_SIZE);
+	if (ret) {
+		free_insn_slot(slot, 0);
+		return ret;
+	}
+	p->ainsn.xol = slot;
+	return 0;
+}
+
+int arch_prepare_kprobe(struct kprobe *p)
+{
+	unsigned long addr = (unsigned long)p->addr;
+	struct probe_insn_decode d;
+	u32 insn;
+
+	if (!IS_ALIGNED(addr, AARCH64_INSN_SIZE))
+		return -EINVAL;
+	if (read_orig_insn(addr, &insn))
+		return -EFAULT;
+
+	p->opcode = insn;
+	p->ainsn.xol = NULL;
+	p->ainsn.sim = NULL;
+	p->ainsn.boostable = false;
+
+	/*
+	 * An instruction with an exception-table entry expects its faults to
+	 * be fixed up at its own address; out of line, or inside the BRK
+	 * handler, the fixup would not be found.
+	 */
+	if (search_exception_tables(addr)) {
+		pr_info_ratelimited("%pS: has an exception-table entry, not probed\n", p->addr);
+		return -EINVAL;
+	}
+
+	if (arm64_probe_decode(insn, PROBE_FOR_KERNEL, &d) == PROBE_INSN_REJECT) {
+		pr_info_ratelimited("%pS: %08x (%s) %s, not probed\n", p->addr, insn,
+				    d.cls->name, d.cls->why);
+		return -EINVAL;
+	}
+	if (in_exclusive_window(addr)) {
+		pr_info_ratelimited("%pS: inside an LDXR/STXR window, not probed\n", p->addr);
+		return -EINVAL;
+	}
+
+	if (d.action == PROBE_INSN_SIMULATE) {
+		p->ainsn.sim = d.sim;
+		return 0;
+	}
+	return prepare_slot(p);
+}
+
+/*
+ * Concurrent modification and execution of an instruction is allowed by
+ * the architecture when both the old and the new instruction are one of
+ * B, BL, BRK, NOP or ISB (the probes never patch SVC/HVC/SMC); any other
+ * change is made with the other CPUs held in stop_machine().
+ */
+static bool cmodx_safe(u32 insn)
+{
+	return aarch64_insn_is_b(insn) || aarch64_insn_is_bl(insn) ||
+	       aarch64_insn_is_brk(insn) || insn == aarch64_insn_gen_nop() ||
+	       aarch64_insn_is_isb(insn);
+}
+
+static void patch_insn(void *addr, u32 old, u32 new)
+{
+	if (cmodx_safe(old) && cmodx_safe(new))
+		aarch64_insn_patch_text_nosync(addr, new);
+	else
+		aarch64_insn_patch_text(&addr, &new, 1);
+}
+
+void arch_arm_kprobe(struct kprobe *p)
+{
+	patch_insn(p->addr, p->opcode, BRK64_OPCODE_KPROBES);
+}
+
+void arch_disarm_kprobe(struct kprobe *p)
+{
+	patch_insn(p->addr, BRK64_OPCODE_KPROBES, p->opcode);
+}
+
+void arch_remove_kprobe(struct kprobe *p)
+{
+	if (p->ainsn.xol) {
+		/* A CPU may still be leaving a slot: let the cache reap it later. */
+		free_insn_slot(p->ainsn.xol, 1);
+		p->ainsn.xol = NULL;
+	}
+}
+
+int __init arch_init_kprobes(void)
+{
+	return 0;
+}
+
+int arch_trampoline_kprobe(struct kprobe *p)
+{
+	return 0;
+}
+
+/* ---- the hit path: everything below runs in the BRK exception ---- */
+
+static void __kprobes push_kprobe(struct kprobe_ctlblk *kcb)
+{
+	struct prev_kprobe *prev = &kcb->prev[kcb->nest++];
+
+	prev->kp = kprobe_running();
+	prev->status = kcb->kprobe_status;
+	prev->saved_daif = kcb->saved_daif;
+}
+
+/* The probe is done: back to the state of the probe it nested in, if any. */
+static void __kprobes finish_kprobe(struct kprobe_ctlblk *kcb)
+{
+	struct prev_kprobe *prev;
+
+	if (!kcb->nest) {
+		__this_cpu_write(current_kprobe, NULL);
+		return;
+	}
+	prev = &kcb->prev[--kcb->nest];
+	__this_cpu_write(current_kprobe, prev->kp);
+	kcb->kprobe_status = prev->status;
+	kcb->saved_daif = prev->saved_daif;
+}
+
+static void __kprobes post_kprobe(struct kprobe *p, struct pt_regs *regs,
+				  struct kprobe_ctlblk *kcb)
+{
+	if (kcb->kprobe_status != KPROBE_REENTER && p->post_handler) {
+		kcb->kprobe_status = KPROBE_HIT_SSDONE;
+		p->post_handler(p, regs, 0);
+	}
+	finish_kprobe(kcb);
+}
+
+/*
+ * A boosted slot runs after the probe state is gone, so nothing may run
+ * after the instruction, and the task must not be able to sleep in the
+ * slot: RCU, which protects slots from being freed, does not wait for a
+ * preempted task.  In the BRK handler preempt_count() includes the
+ * handler's own preempt_disable().
+ */
+static bool __kprobes may_boost(struct kprobe *p, struct pt_regs *regs,
+				struct kprobe_ctlblk *kcb)
+{
+	if (!p->ainsn.boostable)
+		return false;
+	if (kcb->kprobe_status != KPROBE_REENTER && p->post_handler)
+		return false;
+	if (!IS_ENABLED(CONFIG_PREEMPTION))
+		return true;
+	return !interrupts_enabled(regs) || preempt_count() > PREEMPT_DISABLE_OFFSET;
+}
+
+/* Run the replaced instruction of @p, after its pre-handler (if any). */
+static void __kprobes run_insn(struct kprobe *p, struct pt_regs *regs,
+			       struct kprobe_ctlblk *kcb)
+{
+	if (p->ainsn.sim) {
+		p->ainsn.sim(p->opcode, regs);
+		post_kprobe(p, regs, kcb);
+		return;
+	}
+
+	if (may_boost(p, regs, kcb)) {
+		regs->pc = SLOT_ADDR(p, KPROBE_SLOT_BOOST);
+		finish_kprobe(kcb);
+		return;
+	}
+
+	/* Step with IRQs and FIQs masked; the step's BRK brings us back. */
+	if (kcb->kprobe_status != KPROBE_REENTER)
+		kcb->kprobe_status = KPROBE_HIT_SS;
+	kcb->saved_daif = regs->pstate & (PSR_I_BIT | PSR_F_BIT);
+	regs->pstate |= PSR_I_BIT | PSR_F_BIT;
+	regs->pc = SLOT_ADDR(p, KPROBE_SLOT_STEP);
+}
+
+static int __kprobes kprobe_hit(struct pt_regs *regs)
+{
+	struct kprobe_ctlblk *kcb = get_kprobe_ctlblk();
+	unsigned long addr = instruction_pointer(regs);
+	struct kprobe *p = get_kprobe((void *)addr);
+	u32 insn;
+
+	if (!p) {
+		/*
+		 * No probe here: it was removed after this CPU took the BRK.
+		 * Whatever is at the address now runs when we return.
+		 */
+		if (aarch64_insn_read((void *)addr, &insn) || insn != BRK64_OPCODE_KPROBES)
+			return DBG_HOOK_HANDLED;
+		return DBG_HOOK_ERROR;
+	}
+
+	if (kprobe_running()) {
+		/*
+		 * A probe hit inside a handler, a step, or the fault path of a
+		 * step.  Its handlers do not run; its instruction does.
+		 */
+		if (kcb->nest >= KPROBE_NEST_MAX) {
+			pr_err("%pS: probes nested %u deep, giving up\n", p->addr, kcb->nest);
+			return DBG_HOOK_ERROR;
+		}
+		kprobes_inc_nmissed_count(p);
+		push_kprobe(kcb);
+		__this_cpu_write(current_kprobe, p);
+		kcb->kprobe_status = KPROBE_REENTER;
+		run_insn(p, regs, kcb);
+		return DBG_HOOK_HANDLED;
+	}
+
+	__this_cpu_write(current_kprobe, p);
+	kcb->kprobe_status = KPROBE_HIT_ACTIVE;
+	if (p->pre_handler && p->pre_handler(p, regs)) {
+		/* The handler moved the PC itself: skip the instruction. */
+		finish_kprobe(kcb);
+		return DBG_HOOK_HANDLED;
+	}
+	run_insn(p, regs, kcb);
+	return DBG_HOOK_HANDLED;
+}
+
+static int __kprobes kprobe_step_done(struct pt_regs *regs)
+{
+	struct kprobe_ctlblk *kcb = get_kprobe_ctlblk();
+	struct kprobe *p = kprobe_running();
+
+	if (!p || !p->ainsn.xol ||
+	    instruction_pointer(regs) != SLOT_ADDR(p, KPROBE_SLOT_STEP + 1))
+		return DBG_HOOK_ERROR;
+
+	regs->pstate = (regs->pstate & ~(u64)(PSR_I_BIT | PSR_F_BIT)) | kcb->saved_daif;
+	regs->pc = (unsigned long)p->addr + AARCH64_INSN_SIZE;
+	post_kprobe(p, regs, kcb);
+	return DBG_HOOK_HANDLED;
+}
+
+/**
+ * kprobe_breakpoint_handler() - handle the BRKs of kprobes
+ * @regs: registers at the BRK
+ * @esr: the exception syndrome, its comment is KPROBES_BRK_IMM or
+ *	 KPROBES_BRK_SS_IMM (see arm64_kprobes_brk())
+ *
+ * Return: DBG_HOOK_HANDLED, or DBG_HOOK_ERROR for a BRK that is not ours.
+ */
+int __kprobes kprobe_breakpoint_handler(struct pt_regs *regs, unsigned long esr)
+{
+	if (user_mode(regs))
+		return DBG_HOOK_ERROR;
+	if (esr_brk_comment(esr) == KPROBES_BRK_SS_IMM)
+		return kprobe_step_done(regs);
+	return kprobe_hit(regs);
+}
+
+/**
+ * kprobe_fault_handler() - a fault was taken while a kprobe was running
+ * @regs: registers at the fault
+ * @fsr: the fault's ESR
+ *
+ * A fault of the stepped instruction is turned into a fault at the probed
+ * address: the probe state is dropped, the interrupt mask of the probed
+ * context comes back, and the fault handler goes on as if the instruction
+ * had faulted in place.  If the fault is resolved, the instruction is
+ * retried there, which hits the probe again.
+ *
+ * Return: 0, the fault is never consumed here.
+ */
+int __kprobes kprobe_fault_handler(struct pt_regs *regs, unsigned int fsr)
+{
+	struct kprobe_ctlblk *kcb = get_kprobe_ctlblk();
+	struct kprobe *p = kprobe_running();
+
+	if (!p || !p->ainsn.xol)
+		return 0;
+	if (kcb->kprobe_status != KPROBE_HIT_SS && kcb->kprobe_status != KPROBE_REENTER)
+		return 0;
+	if (instruction_pointer(regs) != SLOT_ADDR(p, KPROBE_SLOT_STEP))
+		return 0;
+
+	regs->pc = (unsigned long)p->addr;
+	regs->pstate = (regs->pstate & ~(u64)(PSR_I_BIT | PSR_F_BIT)) | kcb->saved_daif;
+	finish_kprobe(kcb);
+	/* Handle the fault with the interrupt mask it would have had in place. */
+	local_daif_inherit(regs);
+	return 0;
+}
+
+/*
+ * Code that runs with the probe machinery in an inconsistent state, or that
+ * the probe path itself uses.
+ */
+struct text_area {
+	const char *start, *end;
+};
+
+int __init arch_populate_kprobe_blacklist(void)
+{
+	static const struct text_area areas[] __initconst = {
+		{ __entry_text_start, __entry_text_end },
+		{ __irqentry_text_start, __irqentry_text_end },
+		{ __idmap_text_start, __idmap_text_end },
+		{ __hyp_idmap_text_start, __hyp_idmap_text_end },
+		{ __hyp_text_start, __hyp_text_end },
+#ifdef CONFIG_HIBERNATION
+		{ __hibernate_exit_text_start, __hibernate_exit_text_end },
+#endif
+		{ __entry_tramp_text_start, __entry_tramp_text_end },
+	};
+	int i, ret = 0;
+
+	for (i = 0; i < ARRAY_SIZE(areas) && !ret; i++) {
+		if (areas[i].start == areas[i].end)
+			continue;
+		ret = kprobe_add_area_blacklist((unsigned long)areas[i].start,
+						(unsigned long)areas[i].end);
+	}
+	return ret;
+}

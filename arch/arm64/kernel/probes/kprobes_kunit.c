@@ -1,0 +1,459 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests of the arm64 kprobes: what a probe does to the instruction it
+ * replaces, where it must refuse to go, and how it recovers from nesting
+ * and faults.  The probed instructions are in kprobes_kunit_asm.S.
+ */
+
+#include <kunit/test.h>
+#include <linux/extable.h>
+#include <linux/hw_breakpoint.h>
+#include <linux/kprobes.h>
+#include <linux/mman.h>
+#include <linux/perf_event.h>
+#include <linux/uaccess.h>
+
+#include <asm/exception.h>
+#include <asm/neon.h>
+#include <asm/ptrace.h>
+#include <asm/sections.h>
+
+#include "kprobes_kunit.h"
+
+/* ---- a probe that counts its hits ---- */
+struct counted {
+	struct kprobe kp;
+	int pre, post;
+	struct task_struct *task;	/* only count hits of this task */
+};
+
+static int counted_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct counted *c = container_of(kp, struct counted, kp);
+
+	if (current == c->task)
+		c->pre++;
+	return 0;
+}
+
+static void counted_post(struct kprobe *kp, struct pt_regs *regs, unsigned long flags)
+{
+	struct counted *c = container_of(kp, struct counted, kp);
+
+	if (current == c->task)
+		c->post++;
+}
+
+static void counted_init(struct counted *c, unsigned long addr, bool post)
+{
+	memset(c, 0, sizeof(*c));
+	c->kp.addr = (kprobe_opcode_t *)addr;
+	c->kp.pre_handler = counted_pre;
+	if (post)
+		c->kp.post_handler = counted_post;
+	c->task = current;
+}
+
+/* ---- SIMD&FP literal loads ---- */
+struct fp_case {
+	const char *name;
+	u64 (*fn)(u64 *hi);
+	const unsigned long *site;
+};
+
+static const struct fp_case fp_cases[] = {
+	{ "s0", kpt_fp_lit_s0, &kpt_site_fp_lit_s0 },
+	{ "s1", kpt_fp_lit_s1, &kpt_site_fp_lit_s1 },
+	{ "s7", kpt_fp_lit_s7, &kpt_site_fp_lit_s7 },
+	{ "s8", kpt_fp_lit_s8, &kpt_site_fp_lit_s8 },
+	{ "s16", kpt_fp_lit_s16, &kpt_site_fp_lit_s16 },
+	{ "s31", kpt_fp_lit_s31, &kpt_site_fp_lit_s31 },
+	{ "d0", kpt_fp_lit_d0, &kpt_site_fp_lit_d0 },
+	{ "d1", kpt_fp_lit_d1, &kpt_site_fp_lit_d1 },
+	{ "d7", kpt_fp_lit_d7, &kpt_site_fp_lit_d7 },
+	{ "d8", kpt_fp_lit_d8, &kpt_site_fp_lit_d8 },
+	{ "d16", kpt_fp_lit_d16, &kpt_site_fp_lit_d16 },
+	{ "d31", kpt_fp_lit_d31, &kpt_site_fp_lit_d31 },
+	{ "q0", kpt_fp_lit_q0, &kpt_site_fp_lit_q0 },
+	{ "q1", kpt_fp_lit_q1, &kpt_site_fp_lit_q1 },
+	{ "q7", kpt_fp_lit_q7, &kpt_site_fp_lit_q7 },
+	{ "q8", kpt_fp_lit_q8, &kpt_site_fp_lit_q8 },
+	{ "q16", kpt_fp_lit_q16, &kpt_site_fp_lit_q16 },
+	{ "q31", kpt_fp_lit_q31, &kpt_site_fp_lit_q31 },
+};
+
+static u64 run_fp(const struct fp_case *c, u64 *hi)
+{
+	u64 lo;
+
+	kernel_neon_begin();
+	lo = c->fn(hi);
+	kernel_neon_end();
+	return lo;
+}
+
+static void test_fp_literal(struct kunit *test)
+{
+	/* What each size must load from the literal 0x0123...ef, 0xfedc...10 */
+	static const u64 want_lo[] = { 0x89abcdef, 0x0123456789abcdef, 0x0123456789abcdef };
+	static const u64 want_hi[] = { 0, 0, 0xfedcba9876543210 };
+	struct counted c;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(fp_cases); i++) {
+		const struct fp_case *fc = &fp_cases[i];
+		u64 lo0, hi0 = 1, lo1, hi1 = 1;
+
+		lo0 = run_fp(fc, &hi0);
+		KUNIT_EXPECT_EQ_MSG(test, lo0, want_lo[i / 6], "%s without a probe", fc->name);
+		KUNIT_EXPECT_EQ_MSG(test, hi0, want_hi[i / 6], "%s without a probe", fc->name);
+
+		counted_init(&c, *fc->site, false);
+		KUNIT_ASSERT_EQ(test, register_kprobe(&c.kp), 0);
+		lo1 = run_fp(fc, &hi1);
+		unregister_kprobe(&c.kp);
+
+		KUNIT_EXPECT_EQ_MSG(test, c.pre, 1, "%s", fc->name);
+		KUNIT_EXPECT_EQ_MSG(test, lo1, lo0, "LDR %s (literal) under a probe", fc->name);
+		KUNIT_EXPECT_EQ_MSG(test, hi1, hi0, "LDR %s (literal) under a probe", fc->name);
+	}
+}
+
+/* ---- reads of PSTATE and of current ---- */
+static void test_mrs_daif(struct kunit *test)
+{
+	unsigned long flags;
+	u64 on0, off0, on1, off1;
+	struct counted c;
+
+	on0 = kpt_mrs_daif();
+	local_irq_save(flags);
+	off0 = kpt_mrs_daif();
+	local_irq_restore(flags);
+
+	counted_init(&c, kpt_site_mrs_daif, true);
+	KUNIT_ASSERT_EQ(test, register_kprobe(&c.kp), 0);
+	on1 = kpt_mrs_daif();
+	local_irq_save(flags);
+	off1 = kpt_mrs_daif();
+	local_irq_restore(flags);
+	unregister_kprobe(&c.kp);
+
+	KUNIT_EXPECT_EQ(test, c.pre, 2);
+	KUNIT_EXPECT_EQ(test, c.post, 2);
+	KUNIT_EXPECT_FALSE(test, on0 & PSR_I_BIT);
+	KUNIT_EXPECT_TRUE(test, off0 & PSR_I_BIT);
+	KUNIT_EXPECT_EQ(test, on1, on0);
+	KUNIT_EXPECT_EQ(test, off1, off0);
+}
+
+static void test_mrs_nzcv(struct kunit *test)
+{
+	static const u64 pairs[][2] = { { 1, 1 }, { 1, 2 }, { 2, 1 }, { 0, ~0ULL },
+					{ 1ULL << 63, 1 } };
+	struct counted c;
+	u64 want[ARRAY_SIZE(pairs)];
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(pairs); i++)
+		want[i] = kpt_mrs_nzcv(pairs[i][0], pairs[i][1]);
+	counted_init(&c, kpt_site_mrs_nzcv, false);
+	KUNIT_ASSERT_EQ(test, register_kprobe(&c.kp), 0);
+	for (i = 0; i < ARRAY_SIZE(pairs); i++)
+		KUNIT_EXPECT_EQ(test, kpt_mrs_nzcv(pairs[i][0], pairs[i][1]), want[i]);
+	unregister_kprobe(&c.kp);
+	KUNIT_EXPECT_EQ(test, c.pre, (int)ARRAY_SIZE(pairs));
+}
+
+static void test_mrs_sp_el0(struct kunit *test)
+{
+	struct counted c;
+	u64 v;
+
+	counted_init(&c, kpt_site_mrs_sp_el0, false);
+	KUNIT_ASSERT_EQ(test, register_kprobe(&c.kp), 0);
+	v = kpt_mrs_sp_el0();
+	unregister_kprobe(&c.kp);
+	KUNIT_EXPECT_EQ(test, c.pre, 1);
+	KUNIT_EXPECT_EQ(test, v, (u64)current);
+}
+
+/* ---- exclusive windows ---- */
+static void test_exclusive_window(struct kunit *test)
+{
+	const unsigned long ok[] = { kpt_site_ldar, kpt_site_after_ldar, kpt_site_stlr,
+				     kpt_site_after_stxr, kpt_site_ldadd, kpt_site_cas,
+				     kpt_site_after_cas };
+	const unsigned long refused[] = { kpt_site_ldxr, kpt_site_in_window, kpt_site_stxr };
+	struct counted c[ARRAY_SIZE(ok)];
+	u64 v0 = 0, v1 = 0, r0, r1;
+	struct kprobe kp;
+	int i;
+
+	r0 = kpt_atomics(&v0);
+	KUNIT_EXPECT_EQ(test, r0, 100);
+
+	for (i = 0; i < ARRAY_SIZE(refused); i++) {
+		memset(&kp, 0, sizeof(kp));
+		kp.addr = (kprobe_opcode_t *)refused[i];
+		KUNIT_EXPECT_EQ_MSG(test, register_kprobe(&kp), -EINVAL, "%pS", kp.addr);
+	}
+	for (i = 0; i < ARRAY_SIZE(ok); i++) {
+		counted_init(&c[i], ok[i], false);
+		KUNIT_EXPECT_EQ_MSG(test, register_kprobe(&c[i].kp), 0, "%pS", (void *)ok[i]);
+	}
+	r1 = kpt_atomics(&v1);
+	for (i = 0; i < ARRAY_SIZE(ok); i++) {
+		unregister_kprobe(&c[i].kp);
+		KUNIT_EXPECT_EQ_MSG(test, c[i].pre, 1, "%pS", (void *)ok[i]);
+	}
+	KUNIT_EXPECT_EQ(test, r1, r0);
+	KUNIT_EXPECT_EQ(test, v1, v0);
+}
+
+/* ---- out of line, with and without a post-handler ---- */
+static void test_xol(struct kunit *test)
+{
+	struct counted c;
+	int post;
+
+	for (post = 0; post <= 1; post++) {
+		counted_init(&c, kpt_site_xol_add, post);
+		KUNIT_ASSERT_EQ(test, register_kprobe(&c.kp), 0);
+		KUNIT_EXPECT_EQ(test, kpt_xol_add(5, 7), 19);
+		KUNIT_EXPECT_EQ(test, kpt_xol_add(~0ULL, 1), 1);
+		unregister_kprobe(&c.kp);
+		KUNIT_EXPECT_EQ(test, c.pre, 2);
+		KUNIT_EXPECT_EQ(test, c.post, post ? 2 : 0);
+	}
+}
+
+/* ---- nesting: a probe hit inside a handler is counted as missed ---- */
+static struct counted nest_outer, nest_inner;
+static u64 nest_result;
+
+static int nest_outer_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	counted_pre(kp, regs);
+	nest_result += kpt_nested_target(10);
+	return 0;
+}
+
+static void nest_outer_post(struct kprobe *kp, struct pt_regs *regs, unsigned long flags)
+{
+	counted_post(kp, regs, flags);
+	nest_result += kpt_nested_target(100);
+}
+
+static void test_nested_handlers(struct kunit *test)
+{
+	counted_init(&nest_outer, kpt_site_xol_add, true);
+	nest_outer.kp.pre_handler = nest_outer_pre;
+	nest_outer.kp.post_handler = nest_outer_post;
+	counted_init(&nest_inner, kpt_site_nested, true);
+	nest_result = 0;
+
+	KUNIT_ASSERT_EQ(test, register_kprobe(&nest_inner.kp), 0);
+	KUNIT_ASSERT_EQ(test, register_kprobe(&nest_outer.kp), 0);
+	KUNIT_EXPECT_EQ(test, kpt_xol_add(1, 1), 3);
+	/* A hit from outside any handler still runs the handlers. */
+	KUNIT_EXPECT_EQ(test, kpt_nested_target(1), 4);
+	unregister_kprobe(&nest_outer.kp);
+	unregister_kprobe(&nest_inner.kp);
+
+	KUNIT_EXPECT_EQ(test, nest_outer.pre, 1);
+	KUNIT_EXPECT_EQ(test, nest_outer.post, 1);
+	KUNIT_EXPECT_EQ(test, nest_result, 13 + 103);
+	KUNIT_EXPECT_EQ(test, nest_inner.pre, 1);
+	KUNIT_EXPECT_EQ(test, nest_inner.post, 1);
+	KUNIT_EXPECT_EQ(test, nest_inner.kp.nmissed, 2UL);
+}
+
+/*
+ * Nesting inside a step: a watchpoint on the data the stepped load reads
+ * fires while the step runs (IRQs masked, kprobe status HIT_SS), and the
+ * perf handler it runs hits a second probe.
+ */
+static u64 watched_word = 0x5a5a5a5a12345678ULL;
+static struct counted step_outer, step_inner;
+
+static void test_nested_in_step(struct kunit *test)
+{
+	struct perf_event * __percpu *wp;
+	struct perf_event_attr attr;
+	u64 v;
+
+	hw_breakpoint_init(&attr);
+	attr.bp_addr = (unsigned long)&watched_word;
+	attr.bp_len = HW_BREAKPOINT_LEN_8;
+	attr.bp_type = HW_BREAKPOINT_R;
+
+	counted_init(&step_outer, kpt_site_load, true);	/* post-handler: stepped */
+	memset(&step_inner, 0, sizeof(step_inner));
+	step_inner.kp.symbol_name = "perf_event_output_forward";
+	step_inner.kp.pre_handler = counted_pre;
+	step_inner.task = current;
+
+	KUNIT_ASSERT_EQ(test, register_kprobe(&step_inner.kp), 0);
+	KUNIT_ASSERT_EQ(test, register_kprobe(&step_outer.kp), 0);
+	wp = register_wide_hw_breakpoint(&attr, NULL, NULL);
+	if (IS_ERR((void __force *)wp)) {
+		unregister_kprobe(&step_outer.kp);
+		unregister_kprobe(&step_inner.kp);
+		KUNIT_FAIL(test, "no watchpoint: %ld", PTR_ERR((void __force *)wp));
+		return;
+	}
+	v = kpt_load(&watched_word);
+	unregister_wide_hw_breakpoint(wp);
+	unregister_kprobe(&step_outer.kp);
+	unregister_kprobe(&step_inner.kp);
+
+	KUNIT_EXPECT_EQ(test, v, watched_word);
+	KUNIT_EXPECT_EQ(test, step_outer.pre, 1);
+	KUNIT_EXPECT_EQ(test, step_outer.post, 1);
+	/* The watchpoint's perf handler ran inside the step: missed, not run. */
+	KUNIT_EXPECT_EQ(test, step_inner.pre, 0);
+	KUNIT_EXPECT_EQ(test, step_inner.kp.nmissed, 1UL);
+}
+
+/* ---- a stepped load that faults restarts at the probe ---- */
+static void test_fault_restart(struct kunit *test)
+{
+	unsigned long uaddr;
+	struct counted c;
+	u64 v;
+
+	uaddr = kunit_vm_mmap(test, NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
+			      MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	KUNIT_ASSERT_NE_MSG(test, uaddr, 0, "no user mapping");
+
+	/* Post-handler: the load is stepped, and its first access faults. */
+	counted_init(&c, kpt_site_user_load, true);
+	KUNIT_ASSERT_EQ(test, register_kprobe(&c.kp), 0);
+	v = kpt_user_load((const u64 __user *)uaddr);
+	unregister_kprobe(&c.kp);
+
+	KUNIT_EXPECT_EQ(test, v, 0);
+	/* Hit, faulted in the slot, restarted at the probe, hit again. */
+	KUNIT_EXPECT_EQ(test, c.pre, 2);
+	KUNIT_EXPECT_EQ(test, c.post, 1);
+
+	/* Now the page is there: one hit. */
+	counted_init(&c, kpt_site_user_load, true);
+	KUNIT_ASSERT_EQ(test, register_kprobe(&c.kp), 0);
+	v = kpt_user_load((const u64 __user *)uaddr);
+	unregister_kprobe(&c.kp);
+	KUNIT_EXPECT_EQ(test, v, 0);
+	KUNIT_EXPECT_EQ(test, c.pre, 1);
+}
+
+/* ---- places and instructions a probe must refuse ---- */
+static int try_probe(unsigned long addr)
+{
+	struct kprobe kp = { .addr = (kprobe_opcode_t *)addr };
+	int ret = register_kprobe(&kp);
+
+	if (!ret)
+		unregister_kprobe(&kp);
+	return ret;
+}
+
+static noinline int kpt_uaccess_fn(const int __user *p)
+{
+	int v;
+
+	if (get_user(v, p))
+		return -EFAULT;
+	return v;
+}
+
+static void test_refused_instructions(struct kunit *test)
+{
+	const struct { const char *what; unsigned long addr; } cases[] = {
+		{ "MSR DAIFSet", kpt_site_msr_daifset },
+		{ "MSR TPIDR_EL1", kpt_site_msr_reg },
+		{ "SVC", kpt_site_svc },
+		{ "BRK", kpt_site_brk },
+		{ "ERET", kpt_site_eret },
+		{ "RETAA", kpt_site_retaa },
+		{ "WFI", kpt_site_wfi },
+		{ "MRS ESR_EL1", kpt_site_mrs_esr },
+		{ "CPYFP", kpt_site_cpyfp },
+		{ "LDXP", kpt_site_ldxp },
+	};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		KUNIT_EXPECT_EQ_MSG(test, try_probe(cases[i].addr), -EINVAL, "%s", cases[i].what);
+}
+
+static void test_refused_places(struct kunit *test)
+{
+	static int some_data;
+	unsigned long fn = (unsigned long)kpt_uaccess_fn, a, extable = 0;
+	int i;
+
+	/* Misaligned, data, and an ftrace call site (the second instruction). */
+	KUNIT_EXPECT_EQ(test, try_probe((unsigned long)kpt_xol_add + 2), -EINVAL);
+	KUNIT_EXPECT_EQ(test, try_probe((unsigned long)&some_data), -EINVAL);
+	if (IS_ENABLED(CONFIG_DYNAMIC_FTRACE_WITH_ARGS))
+		KUNIT_EXPECT_EQ(test, try_probe(ftrace_location(fn)), -EINVAL);
+
+	/* An instruction with an exception-table entry (the get_user() load). */
+	for (i = 0, a = fn; i < 64; i++, a += AARCH64_INSN_SIZE) {
+		if (search_exception_tables(a)) {
+			extable = a;
+			break;
+		}
+	}
+	KUNIT_ASSERT_NE_MSG(test, extable, 0, "no exception-table entry in %ps", (void *)fn);
+	KUNIT_EXPECT_EQ(test, try_probe(extable), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kpt_uaccess_fn(NULL), -EFAULT);
+}
+
+static void test_blacklist(struct kunit *test)
+{
+	const struct { const char *what; unsigned long addr; } cases[] = {
+		{ "entry text (vectors)", (unsigned long)__entry_text_start },
+		{ "idmap text", (unsigned long)__idmap_text_start },
+		{ "kprobes text", (unsigned long)kprobe_breakpoint_handler },
+		{ "noinstr text", (unsigned long)el1h_64_sync_handler },
+		{ "NOKPROBE_SYMBOL", (unsigned long)do_el1_brk64 },
+		{ "irqentry text", (unsigned long)__irqentry_text_start },
+	};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		if (i == ARRAY_SIZE(cases) - 1 &&
+		    (unsigned long)__irqentry_text_start == (unsigned long)__irqentry_text_end)
+			break;	/* no function in .irqentry.text in this kernel */
+		KUNIT_EXPECT_EQ_MSG(test, try_probe(cases[i].addr), -EINVAL, "%s at %pS",
+				    cases[i].what, (void *)cases[i].addr);
+	}
+}
+
+static struct kunit_case arm64_kprobes_cases[] = {
+	KUNIT_CASE(test_fp_literal),
+	KUNIT_CASE(test_mrs_daif),
+	KUNIT_CASE(test_mrs_nzcv),
+	KUNIT_CASE(test_mrs_sp_el0),
+	KUNIT_CASE(test_exclusive_window),
+	KUNIT_CASE(test_xol),
+	KUNIT_CASE(test_nested_handlers),
+	KUNIT_CASE(test_nested_in_step),
+	KUNIT_CASE(test_fault_restart),
+	KUNIT_CASE(test_refused_instructions),
+	KUNIT_CASE(test_refused_places),
+	KUNIT_CASE(test_blacklist),
+	{}
+};
+
+static struct kunit_suite arm64_kprobes_suite = {
+	.name = "arm64_kprobes",
+	.test_cases = arm64_kprobes_cases,
+};
+
+kunit_test_suite(arm64_kprobes_suite);
+
+MODULE_DESCRIPTION("KUnit tests for the arm64 kprobes");
+MODULE_LICENSE("GPL");

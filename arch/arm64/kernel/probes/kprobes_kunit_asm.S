@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Functions with known instructions for the arm64 kprobes KUnit tests.
+ *
+ * A probe site is recorded with "site NAME": NAME is a data word (in
+ * .rodata) holding the address of the next instruction.  The sites are not
+ * text symbols, so that kallsyms still sees one function per SYM_FUNC and
+ * the exclusive-window scan looks back to the function's start.
+ */
+
+#include <linux/linkage.h>
+#include <asm/assembler.h>
+
+	.arch_extension lse
+
+	.macro	site, name
+.L\name:
+	.pushsection .rodata, "a"
+	.balign	8
+	.globl	\name
+\name:	.quad	.L\name
+	.popsection
+	.endm
+
+/*
+ * u64 kpt_fp_lit_<sz><n>(u64 *hi): fill V<n> with ones, LDR <sz><n>
+ * (literal), return the low 64 bits of V<n> and store the high 64 in *hi.
+ */
+	.macro	fp_lit, sz, n
+SYM_FUNC_START(kpt_fp_lit_\sz\n)
+	movi	v\n\().16b, #0xff
+	site	kpt_site_fp_lit_\sz\n
+	ldr	\sz\n, 1f
+	fmov	x1, d\n
+	mov	x2, v\n\().d[1]
+	str	x2, [x0]
+	mov	x0, x1
+	ret
+	.balign	16
+1:	.quad	0x0123456789abcdef, 0xfedcba9876543210
+SYM_FUNC_END(kpt_fp_lit_\sz\n)
+	.endm
+
+	.irp	sz, s, d, q
+	.irp	n, 0, 1, 7, 8, 16, 31
+	fp_lit	\sz, \n
+	.endr
+	.endr
+
+/* u64 kpt_mrs_daif(void) */
+SYM_FUNC_START(kpt_mrs_daif)
+	site	kpt_site_mrs_daif
+	mrs	x0, daif
+	ret
+SYM_FUNC_END(kpt_mrs_daif)
+
+/* u64 kpt_mrs_nzcv(u64 a, u64 b): NZCV after CMP a, b */
+SYM_FUNC_START(kpt_mrs_nzcv)
+	cmp	x0, x1
+	site	kpt_site_mrs_nzcv
+	mrs	x0, nzcv
+	ret
+SYM_FUNC_END(kpt_mrs_nzcv)
+
+/* u64 kpt_mrs_sp_el0(void): the current task, as arm64 reads it */
+SYM_FUNC_START(kpt_mrs_sp_el0)
+	site	kpt_site_mrs_sp_el0
+	mrs	x0, sp_el0
+	ret
+SYM_FUNC_END(kpt_mrs_sp_el0)
+
+/*
+ * u64 kpt_atomics(u64 *p): *p += 1 (LDAR/STLR), += 2 (LDXR/STXR), += 4
+ * (LDADD), then CAS it to 100 if it is 7 + old; returns *p.
+ */
+SYM_FUNC_START(kpt_atomics)
+	site	kpt_site_ldar
+	ldar	x1, [x0]
+	site	kpt_site_after_ldar
+	add	x1, x1, #1
+	site	kpt_site_stlr
+	stlr	x1, [x0]
+	mov	x6, x1
+	site	kpt_site_ldxr
+1:	ldxr	x2, [x0]
+	site	kpt_site_in_window
+	add	x2, x2, #2
+	site	kpt_site_stxr
+	stxr	w3, x2, [x0]
+	site	kpt_site_after_stxr
+	cbnz	w3, 1b
+	mov	x4, #4
+	site	kpt_site_ldadd
+	ldadd	x4, x5, [x0]
+	add	x6, x6, #6
+	mov	x7, #100
+	site	kpt_site_cas
+	cas	x6, x7, [x0]
+	site	kpt_site_after_cas
+	ldr	x0, [x0]
+	ret
+SYM_FUNC_END(kpt_atomics)
+
+/* u64 kpt_xol_add(u64 a, u64 b): a + 2 * b, by an instruction run out of line */
+SYM_FUNC_START(kpt_xol_add)
+	site	kpt_site_xol_add
+	add	x0, x0, x1, lsl #1
+	ret
+SYM_FUNC_END(kpt_xol_add)
+
+/* u64 kpt_nested_target(u64 a): a + 3 */
+SYM_FUNC_START(kpt_nested_target)
+	site	kpt_site_nested
+	add	x0, x0, #3
+	ret
+SYM_FUNC_END(kpt_nested_target)
+
+/* u64 kpt_load(const u64 *p): *p, by a stepped load */
+SYM_FUNC_START(kpt_load)
+	site	kpt_site_load
+	ldr	x0, [x0]
+	ret
+SYM_FUNC_END(kpt_load)
+
+/*
+ * u64 kpt_user_load(const u64 __user *p): an unprivileged load with no
+ * exception-table entry; a fault on a user page is resolved and retried.
+ */
+SYM_FUNC_START(kpt_user_load)
+	site	kpt_site_user_load
+	ldtr	x0, [x0]
+	ret
+SYM_FUNC_END(kpt_user_load)
+
+/* Instructions the probes must refuse.  Never called. */
+SYM_FUNC_START(kpt_refused)
+	site	kpt_site_msr_daifset
+	msr	daifset, #2
+	site	kpt_site_msr_reg
+	msr	tpidr_el1, x0
+	site	kpt_site_svc
+	svc	#0
+	site	kpt_site_brk
+	brk	#0x100
+	site	kpt_site_eret
+	eret
+	site	kpt_site_retaa
+	.inst	0xd65f0bff		// retaa
+	site	kpt_site_wfi
+	wfi
+	site	kpt_site_mrs_esr
+	mrs	x0, esr_el1
+	site	kpt_site_cpyfp
+	.inst	0x19010443		// cpyfp [x3]!, [x1]!, x2!
+	site	kpt_site_ldxp
+	ldxp	x0, x1, [x2]
+	ret
+SYM_FUNC_END(kpt_refused)
