@@ -11,6 +11,7 @@ for f in $flavours; do
 	FLAVOUR=$f "$ROOT/harness/build.sh"
 	FLAVOUR=$f "$ROOT/harness/initramfs.sh"
 done
+"$ROOT/harness/hosttests.sh"
 runs=()
 for r in $CHECK_RUNS; do
 	f=${r%%:*} n=${r##*:}
@@ -19,7 +20,8 @@ for r in $CHECK_RUNS; do
 done
 report=$RUN_DIR/check-$IMPL.txt
 rc=0
-python3 "$ROOT/harness/report.py" "$IMPL" "$BUILD/obj-$IMPL-default/.config-results" "${runs[@]}" |
+python3 "$ROOT/harness/report.py" "$IMPL" "$BUILD/obj-$IMPL-default/.config-results" \
+	--host "$RUN_DIR/host-results.txt" "${runs[@]}" |
 	tee "$report" || rc=$?
 msg "check ($IMPL) took $(( $(date +%s) - start ))s; report in ${report#$ROOT/}"
 exit $rc

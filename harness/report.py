@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Turn the results of one or more test boots into a verdict.
 
-usage: report.py IMPL CONFIG_RESULTS RUN_DIR [RUN_DIR ...]
+usage: report.py IMPL CONFIG_RESULTS [--host HOST_RESULTS] RUN_DIR [RUN_DIR ...]
 
 Each RUN_DIR is what harness/boot.sh left: console.log, results/ (the tar
 stream from the guest) and info.  Test ids are <suite>:<name>.  Rules:
@@ -161,6 +161,9 @@ def main():
     if len(sys.argv) < 4:
         sys.exit(__doc__)
     impl, config_results, runs = sys.argv[1], sys.argv[2], sys.argv[3:]
+    host_results = None
+    if runs and runs[0] == '--host':
+        host_results, runs = runs[1], runs[2:]
     xfail = read_list('expected-failures', impl)
     xskip = read_list('expected-unsupported', impl)
     required = read_list('required-suites', impl)
@@ -169,12 +172,18 @@ def main():
     for run in runs:
         label = re.sub(r'^[a-z]+-(\w+)-\w+-smp(\d+)$', r'\1/smp\2', os.path.basename(run.rstrip('/')))
         cols[label] = collect(run)
-    # Config is per build, reported once.
+    # Config is per build, reported once; so are the host-side tests.
     conf = {}
     if os.path.exists(config_results):
         for line in open(config_results):
             t, r = line.split()
             conf[t] = (r, '')
+    if host_results:
+        lines = open(host_results).read().splitlines() if os.path.exists(host_results) else []
+        for line in lines:
+            m = re.match(r'^(\S+) (PASS|FAIL)\b ?(.*)', line)
+            if m:
+                conf[f'host:{m.group(1)}'] = (m.group(2), m.group(3))
     labels = list(cols)
 
     tests = set(conf)
@@ -188,10 +197,11 @@ def main():
     rows = {}
     for t in sorted(tests):
         suite = t.split(':', 1)[0]
-        results = [conf.get(t)] if suite == 'config' else [cols[lb].get(t) for lb in labels]
+        once = suite in ('config', 'host')
+        results = [conf.get(t)] if once else [cols[lb].get(t) for lb in labels]
         cells = []
         for i, r in enumerate(results):
-            where = 'build' if suite == 'config' else labels[i]
+            where = suite if once else labels[i]
             res, note = r if r else ('MISSING', 'no result')
             if t in xfail:
                 if res == 'PASS':
@@ -233,13 +243,13 @@ def main():
         if s in xfail:
             continue
         for lb in labels:
-            if not any(k == s or k.startswith(s + ':') for k in cols[lb]):
+            if not any(k == s or k.startswith(s + ':') for k in list(cols[lb]) + list(conf)):
                 failed += 1
                 problems.append(f'{s} [{lb}]: required suite has no results ({required[s]})')
 
     w = max([len(n) for r in rows.values() for n, _ in r] + [20])
     for suite in sorted(rows):
-        heads = ['build'] if suite == 'config' else labels
+        heads = [suite] if suite in ('config', 'host') else labels
         print(f'\n== {suite} ' + '=' * (w + 16 * len(heads) - len(suite) - 4))
         print(f'{"test":<{w}}  ' + ''.join(f'{h[:15]:<16}' for h in heads))
         for name, cells in rows[suite]:

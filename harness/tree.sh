@@ -3,7 +3,7 @@
 #   upstream: the unpacked base, untouched (built with O=, never written to).
 #   ours:     a copy of the base with upstream's arm64 probes removed
 #             (patches/removal), our in-tree files overlaid, and the patches
-#             listed in patches/series applied in order.
+#             named in patches/series.d applied in order.
 # Files that do not change keep their timestamps, so rebuilds stay incremental.
 . "$(dirname "$0")/lib.sh"
 
@@ -39,7 +39,8 @@ apply_patch "$ROOT/patches/removal/hooks.patch"
 (cd "$ROOT" && git ls-files -z --cached --others --exclude-standard -- "${OVERLAY_DIRS[@]}") |
 	(cd "$ROOT" && xargs -0 -r cp -p --parents --remove-destination -t "$SRC_DIR")
 
-# 4. Our patches to files of the base, in order.
-{ grep -vE '^(#|$)' "$ROOT/patches/series" || true; } | while read -r p; do
+# 4. Our patches to files of the base, in the order of the series
+#    (patches/series.d/*.txt, "Patches:" lines; the removal was step 2).
+for p in $(sed -n 's/^Patches: //p' "$ROOT"/patches/series.d/*.txt | tr ' ' '\n' | grep -v '^removal/'); do
 	apply_patch "$ROOT/patches/$p"
 done

@@ -73,6 +73,10 @@ struct kprobe_ctlblk {
 void arch_remove_kprobe(struct kprobe *p);
 int kprobe_fault_handler(struct pt_regs *regs, unsigned int fsr);
 
+#if IS_ENABLED(CONFIG_ARM64_KPROBES_KUNIT_TEST)
+int arm64_kprobe_retarget_for_test(struct kprobe *p, u32 insn);
+#endif
+
 #endif /* CONFIG_KPROBES */
 
 #ifdef CONFIG_RETHOOK

@@ -58,13 +58,18 @@
 #define MRS_MASK	0xffffffe0
 #define MRS_XOL(op0, op1, crn, crm, op2, nm)				\
 	XOL_K(MRS_MASK, MRS(op0, op1, crn, crm, op2), "MRS " nm)
+/* ... a register EL0 may read too */
+#define MRS_XOL_ALL(op0, op1, crn, crm, op2, nm)			\
+	XOL(MRS_MASK, MRS(op0, op1, crn, crm, op2), "MRS " nm)
 
 /* HINT #imm: CRm:op2 = imm. */
 #define HINT(imm)	(0xd503201f | ((imm) << 5))
 
-/* SYS (L = 0) with the given CRn and CRm, any op1/op2/Rt. */
-#define SYS_CRN_CRM(crn, crm)	(0xd5080000 | ((crn) << 12) | ((crm) << 8))
-#define SYS_CRN_CRM_MASK	0xfff8ff00
+/* SYS #op1, Cn, Cm, #op2, Xt with Rt = 0 */
+#define SYS_ENC(op1, crn, crm, op2)					\
+	(0xd5080000 | ((op1) << 16) | ((crn) << 12) | ((crm) << 8) | ((op2) << 5))
+#define SYS_XOL(op1, crn, crm, op2, nm)					\
+	XOL_K(0xffffffe0, SYS_ENC(op1, crn, crm, op2), nm)
 
 static const char why_sp_write[] =
 	"writes SP, which the EL1 exception return does not restore from the saved registers";
@@ -77,7 +82,8 @@ const struct probe_insn_class arm64_probe_insn_table[] = {
 	/* ---- op0 = 100x: data processing -- immediate ---- */
 	SIM(0x1f000000, 0x10000000, sim_adr, "ADR, ADRP",
 	    "PC-relative: the result depends on the address of the instruction"),
-	XOL(0x3f80001f, 0x1100001f, "ADD/SUB (immediate) to SP"),
+	ROW(0x3f80001f, 0x1100001f, PROBE_INSN_XOL, PROBE_FOR_ALL, 0, NULL,
+	    "ADD/SUB (immediate) to SP", why_sp_write),
 	SIM(0x3f800000, 0x11000000, sim_addsub_imm, "ADD/SUB (immediate)",
 	    "plain arithmetic on the saved registers, saves the second exception"),
 	REJ(0x7f800000, 0x32800000, "move wide (immediate), opc = 01",
@@ -137,26 +143,65 @@ const struct probe_insn_class arm64_probe_insn_table[] = {
 	REJ(0xfff8f01f, 0xd500401f, "MSR (immediate) and flag manipulation",
 	    "writes PSTATE"),
 
-	/* SYS: cache maintenance, prediction restriction and TLB invalidation */
-	XOL_K(SYS_CRN_CRM_MASK, SYS_CRN_CRM(7, 1), "IC (inner shareable)"),
-	XOL_K(SYS_CRN_CRM_MASK, SYS_CRN_CRM(7, 3), "CFP/DVP/CPP RCTX"),
-	XOL_K(SYS_CRN_CRM_MASK, SYS_CRN_CRM(7, 4), "DC ZVA/GVA/GZVA"),
-	XOL_K(SYS_CRN_CRM_MASK, SYS_CRN_CRM(7, 5), "IC IALLU/IVAU"),
-	XOL_K(SYS_CRN_CRM_MASK, SYS_CRN_CRM(7, 6), "DC IVAC/ISW/IGVAC"),
-	XOL_K(SYS_CRN_CRM_MASK, SYS_CRN_CRM(7, 10), "DC CVAC/CSW"),
-	XOL_K(SYS_CRN_CRM_MASK, SYS_CRN_CRM(7, 11), "DC CVAU"),
-	XOL_K(SYS_CRN_CRM_MASK, SYS_CRN_CRM(7, 12), "DC CVAP"),
-	XOL_K(SYS_CRN_CRM_MASK, SYS_CRN_CRM(7, 13), "DC CVADP"),
-	XOL_K(SYS_CRN_CRM_MASK, SYS_CRN_CRM(7, 14), "DC CIVAC/CISW"),
-	XOL_K(0xfff8f000, 0xd5088000, "TLBI"),
-	XOL_K(0xfff8f000, 0xd5089000, "TLBI (nXS)"),
+	/* SYS: data and instruction cache maintenance (CRn = 7) */
+	SYS_XOL(0, 7, 1, 0, "IC IALLUIS"),
+	SYS_XOL(0, 7, 5, 0, "IC IALLU"),
+	SYS_XOL(3, 7, 5, 1, "IC IVAU"),
+	SYS_XOL(0, 7, 6, 1, "DC IVAC"),
+	SYS_XOL(0, 7, 6, 2, "DC ISW"),
+	SYS_XOL(0, 7, 6, 3, "DC IGVAC"),
+	SYS_XOL(0, 7, 6, 4, "DC IGSW"),
+	SYS_XOL(0, 7, 6, 5, "DC IGDVAC"),
+	SYS_XOL(0, 7, 6, 6, "DC IGDSW"),
+	SYS_XOL(0, 7, 10, 2, "DC CSW"),
+	SYS_XOL(0, 7, 10, 4, "DC CGSW"),
+	SYS_XOL(0, 7, 10, 6, "DC CGDSW"),
+	SYS_XOL(0, 7, 14, 2, "DC CISW"),
+	SYS_XOL(0, 7, 14, 4, "DC CIGSW"),
+	SYS_XOL(0, 7, 14, 6, "DC CIGDSW"),
+	SYS_XOL(3, 7, 4, 1, "DC ZVA"),
+	SYS_XOL(3, 7, 4, 3, "DC GVA"),
+	SYS_XOL(3, 7, 4, 4, "DC GZVA"),
+	SYS_XOL(3, 7, 10, 1, "DC CVAC"),
+	SYS_XOL(3, 7, 10, 3, "DC CGVAC"),
+	SYS_XOL(3, 7, 10, 5, "DC CGDVAC"),
+	SYS_XOL(3, 7, 11, 1, "DC CVAU"),
+	SYS_XOL(3, 7, 12, 1, "DC CVAP"),
+	SYS_XOL(3, 7, 12, 3, "DC CGVAP"),
+	SYS_XOL(3, 7, 12, 5, "DC CGDVAP"),
+	SYS_XOL(3, 7, 13, 1, "DC CVADP"),
+	SYS_XOL(3, 7, 13, 3, "DC CGVADP"),
+	SYS_XOL(3, 7, 13, 5, "DC CGDVADP"),
+	SYS_XOL(3, 7, 14, 1, "DC CIVAC"),
+	SYS_XOL(3, 7, 14, 3, "DC CIGVAC"),
+	SYS_XOL(3, 7, 14, 5, "DC CIGDVAC"),
+	/* ... prediction restriction (FEAT_SPECRES) */
+	SYS_XOL(3, 7, 3, 4, "CFP RCTX"),
+	SYS_XOL(3, 7, 3, 5, "DVP RCTX"),
+	SYS_XOL(3, 7, 3, 6, "COSP RCTX"),
+	SYS_XOL(3, 7, 3, 7, "CPP RCTX"),
+	/*
+	 * ... EL1 TLB invalidation, CRn = 8 or 9 (nXS): CRm 1, 3, 7 (outer
+	 * shareable, inner shareable, local) with op2 0-3, 5 or 7; CRm 2, 5,
+	 * 6 (ranges) with op2 1, 3, 5 or 7.
+	 */
+	XOL_K(0xffffefe0 & ~(0x3 << 5), SYS_ENC(0, 8, 1, 0), "TLBI *E1OS (op2 0-3)"),
+	XOL_K(0xffffefa0, SYS_ENC(0, 8, 1, 5), "TLBI VALE1OS, VAALE1OS"),
+	XOL_K(0xffffefe0 & ~(0x3 << 5), SYS_ENC(0, 8, 3, 0), "TLBI *E1IS (op2 0-3)"),
+	XOL_K(0xffffefa0, SYS_ENC(0, 8, 3, 5), "TLBI VALE1IS, VAALE1IS"),
+	XOL_K(0xffffefe0 & ~(0x3 << 5), SYS_ENC(0, 8, 7, 0), "TLBI *E1 (op2 0-3)"),
+	XOL_K(0xffffefa0, SYS_ENC(0, 8, 7, 5), "TLBI VALE1, VAALE1"),
+	XOL_K(0xffffef20, SYS_ENC(0, 8, 2, 1), "TLBI RVA*E1IS"),
+	XOL_K(0xffffef20, SYS_ENC(0, 8, 5, 1), "TLBI RVA*E1OS"),
+	XOL_K(0xffffef20, SYS_ENC(0, 8, 6, 1), "TLBI RVA*E1"),
 	REJ(0xfff80000, 0xd5080000, "other SYS (AT, GCS, BRB, TRCIT, ...)",
 	    "system instruction whose effects a probe cannot vouch for"),
 	REJ(0xfff80000, 0xd5280000, "SYSL", "system instruction with result"),
 	REJ(0xfff00000, 0xd5100000, "MSR (register)", "writes a system register"),
 
 	/* MRS: PSTATE views that the probe changes are simulated */
-	SIM(MRS_MASK, MRS(3, 3, 4, 2, 1), sim_mrs_pstate, "MRS DAIF",
+	ROW(MRS_MASK, MRS(3, 3, 4, 2, 1), PROBE_INSN_SIMULATE, PROBE_FOR_KERNEL, 0,
+	    sim_mrs_pstate, "MRS DAIF",
 	    "the slot runs with interrupts masked: read the interrupted DAIF"),
 	SIM(MRS_MASK, MRS(3, 3, 4, 2, 0), sim_mrs_pstate, "MRS NZCV",
 	    "read the interrupted flags from the saved PSTATE"),
@@ -171,22 +216,22 @@ const struct probe_insn_class arm64_probe_insn_table[] = {
 	MRS_XOL(3, 0, 4, 2, 2, "CurrentEL"),
 	MRS_XOL(3, 0, 4, 2, 3, "PAN"),
 	MRS_XOL(3, 0, 4, 2, 4, "UAO"),
-	MRS_XOL(3, 3, 4, 2, 5, "DIT"),
-	MRS_XOL(3, 3, 4, 2, 6, "SSBS"),
-	MRS_XOL(3, 3, 4, 2, 7, "TCO"),
-	MRS_XOL(3, 3, 4, 4, 0, "FPCR"),
-	MRS_XOL(3, 3, 4, 4, 1, "FPSR"),
+	MRS_XOL_ALL(3, 3, 4, 2, 5, "DIT"),
+	MRS_XOL_ALL(3, 3, 4, 2, 6, "SSBS"),
+	MRS_XOL_ALL(3, 3, 4, 2, 7, "TCO"),
+	MRS_XOL_ALL(3, 3, 4, 4, 0, "FPCR"),
+	MRS_XOL_ALL(3, 3, 4, 4, 1, "FPSR"),
 	MRS_XOL(3, 0, 13, 0, 1, "CONTEXTIDR_EL1"),
 	MRS_XOL(3, 0, 13, 0, 4, "TPIDR_EL1"),
-	MRS_XOL(3, 3, 13, 0, 2, "TPIDR_EL0"),
-	MRS_XOL(3, 3, 13, 0, 3, "TPIDRRO_EL0"),
+	MRS_XOL_ALL(3, 3, 13, 0, 2, "TPIDR_EL0"),
+	MRS_XOL_ALL(3, 3, 13, 0, 3, "TPIDRRO_EL0"),
 	MRS_XOL(3, 4, 13, 0, 2, "TPIDR_EL2"),
 	XOL_K(0xfffff800, MRS(3, 0, 0, 0, 0), "MRS ID registers (MIDR, MPIDR, ID_*)"),
 	XOL_K(0xffffff00, MRS(3, 1, 0, 0, 0), "MRS CCSIDR/CLIDR/AIDR"),
 	MRS_XOL(3, 2, 0, 0, 0, "CSSELR_EL1"),
-	MRS_XOL(3, 3, 0, 0, 1, "CTR_EL0"),
-	MRS_XOL(3, 3, 0, 0, 7, "DCZID_EL0"),
-	XOL_K(0xfffff000, MRS(3, 3, 14, 0, 0), "MRS generic timer (CNT*_EL0)"),
+	MRS_XOL_ALL(3, 3, 0, 0, 1, "CTR_EL0"),
+	MRS_XOL_ALL(3, 3, 0, 0, 7, "DCZID_EL0"),
+	XOL(0xfffff000, MRS(3, 3, 14, 0, 0), "MRS generic timer (CNT*_EL0)"),
 	MRS_XOL(3, 0, 14, 1, 0, "CNTKCTL_EL1"),
 	MRS_XOL(3, 0, 1, 0, 0, "SCTLR_EL1"),
 	MRS_XOL(3, 0, 1, 0, 2, "CPACR_EL1"),
@@ -197,8 +242,8 @@ const struct probe_insn_class arm64_probe_insn_table[] = {
 	MRS_XOL(3, 0, 10, 2, 0, "MAIR_EL1"),
 	MRS_XOL(3, 0, 12, 0, 0, "VBAR_EL1"),
 	MRS_XOL(2, 0, 0, 2, 2, "MDSCR_EL1"),
-	MRS_XOL(3, 3, 2, 4, 0, "RNDR"),
-	MRS_XOL(3, 3, 2, 4, 1, "RNDRRS"),
+	MRS_XOL_ALL(3, 3, 2, 4, 0, "RNDR"),
+	MRS_XOL_ALL(3, 3, 2, 4, 1, "RNDRRS"),
 	REJ(0xfff00000, 0xd5300000, "other MRS",
 	    "reads a system register not known to be free of side effects"),
 	REJ(0xffc00000, 0xd5000000, "other system instructions",
@@ -255,9 +300,9 @@ const struct probe_insn_class arm64_probe_insn_table[] = {
 	/* Memory tagging */
 	XOL(0xff200000, 0xd9200000, "STG/LDG/STZG/ST2G/STGM/LDGM (MTE)"),
 	/* Pairs, all indexing modes */
-	XOL(0x38000000, 0x28000000, "LDP/STP/LDNP/STNP/LDPSW/STGP"),
+	XOL(0x3a000000, 0x28000000, "LDP/STP/LDNP/STNP/LDPSW/STGP"),
 	/* Single registers: all indexing modes, atomics, PAC loads, SIMD&FP */
-	XOL(0x38000000, 0x38000000,
+	XOL(0x3a000000, 0x38000000,
 	    "load/store register (all offsets), LSE atomics, LDRAA/LDRAB, LDAPR"),
 	/* Advanced SIMD structures */
 	XOL(0xbe000000, 0x0c000000, "LD1-4/ST1-4 (SIMD structures)"),

@@ -30,6 +30,8 @@
 #include <linux/sched/debug.h>
 #include <linux/set_memory.h>
 
+#include <kunit/visibility.h>
+
 #include <asm/daifflags.h>
 #include <asm/debug-monitors.h>
 #include <asm/insn.h>
@@ -121,17 +123,13 @@ static int write_slot(kprobe_opcode_t *slot, const u32 *words, int n)
 	return 0;
 }
 
-static int prepare_slot(struct kprobe *p)
+/* Fill @p's slot with its instruction (see asm/kprobes.h for the layout). */
+static int fill_slot(struct kprobe *p)
 {
 	unsigned long back = (unsigned long)p->addr + AARCH64_INSN_SIZE;
-	kprobe_opcode_t *slot;
+	kprobe_opcode_t *slot = p->ainsn.xol;
 	u32 words[MAX_INSN_SIZE];
 	u32 branch;
-	int ret;
-
-	slot = get_insn_slot();
-	if (!slot)
-		return -ENOMEM;
 
 	branch = aarch64_insn_gen_branch_imm((unsigned long)(slot + KPROBE_SLOT_BOOST + 1),
 					     back, AARCH64_INSN_BRANCH_NOLINK);
@@ -141,14 +139,22 @@ static int prepare_slot(struct kprobe *p)
 	words[KPROBE_SLOT_BOOST + 1] = p->ainsn.boostable ? branch : BRK64_OPCODE_KPROBES_SS;
 	words[KPROBE_SLOT_STEP] = p->opcode;
 	words[KPROBE_SLOT_STEP + 1] = BRK64_OPCODE_KPROBES_SS;
+	return write_slot(slot, words, MAX_INSN_SIZE);
+}
 
-	ret = write_slot(slot, words, MAX_INSN_SIZE);
+static int prepare_slot(struct kprobe *p)
+{
+	int ret;
+
+	p->ainsn.xol = get_insn_slot();
+	if (!p->ainsn.xol)
+		return -ENOMEM;
+	ret = fill_slot(p);
 	if (ret) {
-		free_insn_slot(slot, 0);
-		return ret;
+		free_insn_slot(p->ainsn.xol, 0);
+		p->ainsn.xol = NULL;
 	}
-	p->ainsn.xol = slot;
-	return 0;
+	return ret;
 }
 
 int arch_prepare_kprobe(struct kprobe *p)
@@ -228,8 +234,13 @@ void arch_disarm_kprobe(struct kprobe *p)
 void arch_remove_kprobe(struct kprobe *p)
 {
 	if (p->ainsn.xol) {
-		/* A CPU may still be leaving a slot: let the cache reap it later. */
-		free_insn_slot(p->ainsn.xol, 1);
+		/*
+		 * The core disarmed the probe and waited for an RCU grace period
+		 * before calling us.  A slot is only entered from the BRK handler
+		 * and, when boosted, only by a context that cannot be preempted,
+		 * so no CPU is still in it: the slot is clean.
+		 */
+		free_insn_slot(p->ainsn.xol, 0);
 		p->ainsn.xol = NULL;
 	}
 }
@@ -243,6 +254,34 @@ int arch_trampoline_kprobe(struct kprobe *p)
 {
 	return 0;
 }
+
+#if IS_ENABLED(CONFIG_ARM64_KPROBES_KUNIT_TEST)
+/**
+ * arm64_kprobe_retarget_for_test() - make an armed kprobe stand for another insn
+ * @p: a registered, armed kprobe whose instruction was run out of line
+ * @insn: the instruction it now replaces
+ *
+ * For the instruction-level tests only: they run thousands of encodings at
+ * one probed address, writing each one there for the native run and the
+ * kprobe's BRK back for the probed run, without a register/unregister
+ * (and its stop_machine() and RCU grace period) per encoding.  The caller
+ * makes sure no CPU runs the probed address meanwhile.
+ *
+ * Return: 0, or -EINVAL if the decode table refuses @insn.
+ */
+int arm64_kprobe_retarget_for_test(struct kprobe *p, u32 insn)
+{
+	struct probe_insn_decode d;
+
+	if (!p->ainsn.xol ||
+	    arm64_probe_decode(insn, PROBE_FOR_KERNEL, &d) == PROBE_INSN_REJECT)
+		return -EINVAL;
+	p->opcode = insn;
+	p->ainsn.sim = d.sim;
+	return fill_slot(p);
+}
+EXPORT_SYMBOL_IF_KUNIT(arm64_kprobe_retarget_for_test);
+#endif
 
 /* ---- the hit path: everything below runs in the BRK exception ---- */
 

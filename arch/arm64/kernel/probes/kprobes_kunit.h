@@ -85,4 +85,9 @@ extern const unsigned long kpt_site_mrs_esr;
 extern const unsigned long kpt_site_cpyfp;
 extern const unsigned long kpt_site_ldxp;
 
+/* The differential tests (insn_kunit.c) */
+#define KPT_SLED	4096
+extern const unsigned long kpt_diff_x27, kpt_diff_x28;
+extern u32 kpt_diff_code[8192];
+
 #endif /* __ARM64_KPROBES_KUNIT_H */

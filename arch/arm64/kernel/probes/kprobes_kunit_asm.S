@@ -156,3 +156,40 @@ SYM_FUNC_START(kpt_refused)
 	ldxp	x0, x1, [x2]
 	ret
 SYM_FUNC_END(kpt_refused)
+
+/*
+ * Areas of the instruction-level (differential) tests, one per counter
+ * register T (x27, x28): a sled of "add T, T, #1" on each side of the
+ * tested instruction X, so that a branch landing anywhere in it leaves in
+ * T how far from the sled's end it landed.  The BRKs are placeholders that
+ * the test replaces with the instruction and branches to its exit code.
+ */
+#define KPT_SLED	4096
+
+	.macro	diff_area, t
+	.balign	16
+SYM_CODE_START(kpt_diff_area_x\t)
+	.rept	KPT_SLED
+	add	x\t, x\t, #1
+	.endr
+	brk	#0x800			// end of sled A: b exit A
+	site	kpt_diff_x\t
+	brk	#0x801			// X: the tested instruction
+	brk	#0x802			// X + 4: b exit F (fall through)
+	.rept	KPT_SLED
+	add	x\t, x\t, #1
+	.endr
+	brk	#0x803			// end of sled B: b exit B
+SYM_CODE_END(kpt_diff_area_x\t)
+	.endm
+
+	diff_area 27
+	diff_area 28
+
+/* Room for the entry and exit code of the differential tests. */
+	.balign	16
+SYM_CODE_START(kpt_diff_code)
+	.rept	8192
+	brk	#0x804
+	.endr
+SYM_CODE_END(kpt_diff_code)

@@ -14,9 +14,11 @@
 #include <linux/bitops.h>
 #include <linux/kprobes.h>
 #include <linux/ptrace.h>
-#include <linux/unaligned.h>
+#include <linux/sched/signal.h>
+#include <linux/uaccess.h>
 
 #include <asm/cpufeature.h>
+#include <asm/fpsimd.h>
 #include <asm/insn.h>
 #include <asm/probes.h>
 
@@ -130,7 +132,8 @@ void __kprobes sim_b_reg(u32 insn, struct pt_regs *regs)
 
 	if (opc == 1)
 		regs->regs[30] = regs->pc + AARCH64_INSN_SIZE;
-	if (IS_ENABLED(CONFIG_ARM64_BTI_KERNEL) && system_supports_bti_kernel()) {
+	if (!user_mode(regs) && IS_ENABLED(CONFIG_ARM64_BTI_KERNEL) &&
+	    system_supports_bti_kernel()) {
 		if (opc == 0)
 			btype = (rn == 16 || rn == 17) ? PSR_BTYPE_JC : PSR_BTYPE_J;
 		else if (opc == 1)
@@ -154,26 +157,74 @@ void __kprobes sim_adr(u32 insn, struct pt_regs *regs)
 	next_pc(regs);
 }
 
+/*
+ * A user literal the task cannot read: the load faults "in place", with
+ * the PC still at the instruction, as it would have without the probe.
+ */
+static void __kprobes user_literal_fault(struct pt_regs *regs, unsigned long addr)
+{
+	force_sig_fault(SIGSEGV, SEGV_MAPERR, (void __user *)addr);
+}
+
+static nokprobe_inline int read_literal(struct pt_regs *regs, unsigned long addr,
+					void *buf, size_t size)
+{
+	if (!user_mode(regs)) {
+		memcpy(buf, (const void *)addr, size);
+		return 0;
+	}
+	if (copy_from_user(buf, (const void __user *)addr, size)) {
+		user_literal_fault(regs, addr);
+		return -EFAULT;
+	}
+	return 0;
+}
+
 /* LDR Wt/Xt (literal), LDRSW (literal): opc at [31:30]. */
 void __kprobes sim_ldr_lit(u32 insn, struct pt_regs *regs)
 {
-	const void *addr = (const void *)(regs->pc + imm19_offset(insn));
+	unsigned long addr = regs->pc + imm19_offset(insn);
+	union { u32 w; s32 sw; u64 x; } lit;
 	u64 val;
 
+	if (read_literal(regs, addr, &lit, (insn >> 30) == 1 ? 8 : 4))
+		return;
 	switch (insn >> 30) {
 	case 0:
-		val = *(const u32 *)addr;
+		val = lit.w;
 		break;
 	case 1:
-		val = get_unaligned((const u64 *)addr);
+		val = lit.x;
 		break;
 	default:
-		val = (s64)*(const s32 *)addr;
+		val = (s64)lit.sw;
 		break;
 	}
 	set_xreg(regs, RD(insn), val);
 	next_pc(regs);
 }
+
+/*
+ * LDR St/Dt/Qt (literal) of a user task: its SIMD&FP state may not be in
+ * the registers, so update the saved state the way a signal return does.
+ */
+static int sim_ldr_lit_fp_user(u32 insn, struct pt_regs *regs, unsigned long addr)
+{
+	static const unsigned int size[] = { 4, 8, 16 };
+	struct user_fpsimd_state st;
+	__uint128_t v = 0;
+
+	if (read_literal(regs, addr, &v, size[insn >> 30]))
+		return -EFAULT;
+	fpsimd_preserve_current_state();
+	sve_sync_to_fpsimd(current);
+	st = current->thread.uw.fpsimd_state;
+	st.vregs[RD(insn)] = v;
+	fpsimd_update_current_state(&st);
+	return 0;
+}
+
+NOKPROBE_SYMBOL(sim_ldr_lit_fp_user);
 
 /*
  * LDR St/Dt/Qt (literal).  The SIMD&FP registers are not part of pt_regs:
@@ -182,9 +233,12 @@ void __kprobes sim_ldr_lit(u32 insn, struct pt_regs *regs)
  */
 void __kprobes sim_ldr_lit_fp(u32 insn, struct pt_regs *regs)
 {
-	const void *addr = (const void *)(regs->pc + imm19_offset(insn));
+	unsigned long addr = regs->pc + imm19_offset(insn);
 
-	arm64_probe_load_fp_literal(RD(insn), insn >> 30, addr);
+	if (!user_mode(regs))
+		arm64_probe_load_fp_literal(RD(insn), insn >> 30, (const void *)addr);
+	else if (sim_ldr_lit_fp_user(insn, regs, addr))
+		return;
 	next_pc(regs);
 }
 

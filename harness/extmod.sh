@@ -1,0 +1,47 @@
+#!/bin/bash
+# Build the guest payloads that are not part of the kernel tree, for
+# $IMPL/$FLAVOUR, into $OBJ_DIR/guest-extra (initramfs.sh copies it to /):
+#   /bench/kprobe_bench.ko   samples/kprobes/kprobe_bench.c, built as an
+#                            external module so the same source runs on
+#                            IMPL=upstream's untouched tree too
+#   /bench/getppid_bench     a static user program timing getppid()
+#   /uprobe/uprobe_target    the program of the uprobe selftest, and
+#   /uprobe/sites            its probe sites: "<site|refused|func> name offset"
+. "$(dirname "$0")/lib.sh"
+
+extra=$OBJ_DIR/guest-extra/bench
+mod=$OBJ_DIR/extmod
+mkdir -p "$extra" "$mod"
+cp -p "$ROOT"/samples/kprobes/kprobe_bench.[ch] "$mod/"
+echo 'obj-m := kprobe_bench.o' > "$mod/Makefile"
+kmake M="$mod" modules >/dev/null
+cp "$mod/kprobe_bench.ko" "$extra/"
+"${CROSS_COMPILE}strip" --strip-debug "$extra/kprobe_bench.ko"
+prog=$extra/getppid_bench
+if [ ! -x "$prog" ] || [ "$ROOT/harness/guest-src/getppid_bench.c" -nt "$prog" ]; then
+	"${CROSS_COMPILE}gcc" -O2 -static -o "$prog" "$ROOT/harness/guest-src/getppid_bench.c"
+fi
+
+ut=$OBJ_DIR/guest-extra/uprobe
+mkdir -p "$ut"
+src=$ROOT/harness/guest-src
+if [ ! -x "$ut/uprobe_target" ] || [ "$src/uprobe_target.c" -nt "$ut/uprobe_target" ] ||
+   [ "$src/uprobe_target_asm.S" -nt "$ut/uprobe_target" ]; then
+	"${CROSS_COMPILE}gcc" -O2 -static -mbranch-protection=standard -o "$ut/uprobe_target" \
+		"$src/uprobe_target.c" "$src/uprobe_target_asm.S"
+fi
+# Static, not PIE: the text segment maps file offset 0 at 0x400000.
+"${CROSS_COMPILE}nm" "$ut/uprobe_target" | python3 -c '
+import sys
+for line in sys.stdin:
+    f = line.split()
+    if len(f) != 3:
+        continue
+    off = int(f[0], 16) - 0x400000
+    if f[2].startswith("us_"):
+        print("site", f[2][3:], hex(off))
+    elif f[2].startswith("ur_"):
+        print("refused", f[2][3:], hex(off))
+    elif f[2].startswith("f_") and f[1] == "T":
+        print("func", f[2], hex(off))
+' > "$ut/sites"

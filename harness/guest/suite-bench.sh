@@ -1,0 +1,73 @@
+#!/bin/sh
+# The 'bench' suite: cost of probe hits (harness/bench.sh boots it).
+# harness.args: n=<calls per kernel scenario>,m=<getppid calls>,bl=<offset
+# of the first BL in __arm64_sys_getppid>.  Results: /results/bench.txt,
+# lines "BENCH <scenario> <value> ...".
+N=10000 M=100000 BL=
+for a in $HARNESS_ARGS; do
+	case "$a" in
+	n=*) N=${a#n=} ;;
+	m=*) M=${a#m=} ;;
+	bl=*) BL=${a#bl=} ;;
+	esac
+done
+B=/bench
+T=/sys/kernel/tracing
+RUN=/sys/kernel/debug/kprobe_bench/run
+R=/results/bench.txt
+out() { echo "BENCH $*" >> $R; }
+
+insmod $B/kprobe_bench.ko || { out "error insmod"; exit 1; }
+
+# Slot memory: pages of out-of-line slots for 1000 more probes, after a
+# first 1000 filled whatever page was already there.
+pages() { grep -c ' kprobe_insn_page' /proc/kallsyms; }
+echo "hold 1000" > $RUN
+p0=$(pages)
+echo "hold 1000" > $RUN
+p1=$(pages)
+echo "release 1" > $RUN
+out "slotpages $((p1 - p0)) pages for 1000 probes"
+
+# In-kernel scenarios (baseline, entry, xol, post, bcond, bl, ret, kretprobe).
+echo "all $N" > $RUN
+echo "lifecycle 1000" > $RUN
+
+# A kprobe_events event with two fetch args on the same function.
+kev() { # name spec
+	echo "$2" > $T/kprobe_events || { out "$1 error $(cat $T/error_log)"; return; }
+	echo 1 > $T/events/bench/enable
+	echo "calls $N" > $RUN
+	echo 0 > $T/events/bench/enable
+	echo "$1 $(dmesg | grep 'kprobe_bench: calls ' | tail -n 1 | sed 's/.*calls //')" >> /tmp/kev
+	echo > $T/kprobe_events
+	echo > $T/trace
+}
+echo "calls $N" > $RUN
+echo "kev-base $(dmesg | grep 'kprobe_bench: calls ' | tail -n 1 | sed 's/.*calls //')" > /tmp/kev
+kev kev 'p:bench/kev kprobe_bench:bench_kev_fn x=%x0 y=+0(%x1):u64'
+while read -r l; do out "$l"; done < /tmp/kev
+
+# getppid() from user space, with kprobe_events events on the syscall.
+gp() { # name spec
+	if [ -n "$2" ]; then
+		echo "$2" > $T/kprobe_events || { out "$1 error"; return; }
+		echo 1 > $T/events/bench/enable
+	fi
+	v=$($B/getppid_bench "$M")
+	if [ -n "$2" ]; then
+		echo 0 > $T/events/bench/enable
+		echo > $T/kprobe_events
+		echo > $T/trace
+	fi
+	out "$1 ${v#getppid } ns/call"
+}
+gp getppid-base ""
+gp getppid-entry 'p:bench/gp __arm64_sys_getppid'
+[ -n "$BL" ] && gp getppid-bl "p:bench/gp __arm64_sys_getppid+$BL"
+gp getppid-ret 'r:bench/gp __arm64_sys_getppid'
+
+rmmod kprobe_bench
+dmesg | grep 'kprobe_bench: ' | grep -v 'kprobe_bench: calls ' |
+	sed 's/^.*kprobe_bench: /BENCH /' >> $R
+cat $R
