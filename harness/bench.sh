@@ -26,7 +26,8 @@ for impl in upstream ours; do
 		icount=1
 		[ "$mode" = wall ] && icount=0
 		RUN_NAME=bench-$impl-$mode IMPL=$impl FLAVOUR=default SUITE=bench ICOUNT=$icount \
-			ARGS="n=$N,m=$M,bl=$bl" TIMEOUT=1800 "$ROOT/harness/boot.sh"
+			ARGS="n=$N,m=$M,bl=$bl" EXTRA_CMDLINE=nokaslr TIMEOUT=1800 \
+			"$ROOT/harness/boot.sh"
 		runs+=("$RUN_DIR/bench-$impl-$mode")
 	done
 done

@@ -20,6 +20,7 @@ rm -rf "$out"
 mkdir -p "$out"
 cmdline="console=ttyAMA0 panic=-1 loglevel=7 harness.suite=$SUITE"
 [ -n "${ARGS:-}" ] && cmdline="$cmdline harness.args=$ARGS"
+[ -n "${EXTRA_CMDLINE:-}" ] && cmdline="$cmdline $EXTRA_CMDLINE"
 accel=(-accel tcg,thread=multi)
 [ "$ICOUNT" = 1 ] && accel=(-accel tcg,thread=single -icount shift=0,sleep=off)
 qemu=(qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on -smp "$SMP" -m 1G

@@ -3,7 +3,7 @@
 set -euo pipefail
 PKGS=(linux-source-6.12 gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
       qemu-system-arm ccache bc bison flex libssl-dev libelf-dev cpio rsync
-      sparse xz-utils kmod python3 patch git make gcc)
+      sparse xz-utils kmod python3 python3-ply python3-git patch git make gcc)
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -44,7 +44,7 @@ for p in "$BUILD"/series-am/0*.patch; do
 		fail=1
 		break
 	fi
-	cp=$(cd "$T" && perl scripts/checkpatch.pl --strict --no-summary --terse "$sent" 2>&1 |
+	cp=$(cd "$T" && PATH=/usr/bin:$PATH perl scripts/checkpatch.pl --strict --no-summary --terse "$sent" 2>&1 |
 		grep -v 'FILE_PATH_CHANGES\|does MAINTAINERS need updating' || true)
 	cpn=$(echo -n "$cp" | grep -c . || true)
 	log=$O/build-${name%%-*}.log

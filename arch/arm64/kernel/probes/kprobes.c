@@ -153,6 +153,7 @@ static int prepare_slot(struct kprobe *p)
 	if (ret) {
 		free_insn_slot(p->ainsn.xol, 0);
 		p->ainsn.xol = NULL;
+		p->ainsn.boostable = false;
 	}
 	return ret;
 }
@@ -195,6 +196,12 @@ int arch_prepare_kprobe(struct kprobe *p)
 
 	if (d.action == PROBE_INSN_SIMULATE) {
 		p->ainsn.sim = d.sim;
+		/*
+		 * Cheap in a boosted slot too: have one for when it can be
+		 * used.  Without one (no memory) the simulation still works.
+		 */
+		if (d.cls->flags & PROBE_CLS_XOL_SAFE)
+			prepare_slot(p);
 		return 0;
 	}
 	return prepare_slot(p);
@@ -250,10 +257,12 @@ int __init arch_init_kprobes(void)
 	return 0;
 }
 
+#ifdef CONFIG_KRETPROBES
 int arch_trampoline_kprobe(struct kprobe *p)
 {
 	return 0;
 }
+#endif
 
 #if IS_ENABLED(CONFIG_ARM64_KPROBES_KUNIT_TEST)
 /**
@@ -272,13 +281,18 @@ int arch_trampoline_kprobe(struct kprobe *p)
 int arm64_kprobe_retarget_for_test(struct kprobe *p, u32 insn)
 {
 	struct probe_insn_decode d;
+	int ret;
 
 	if (!p->ainsn.xol ||
 	    arm64_probe_decode(insn, PROBE_FOR_KERNEL, &d) == PROBE_INSN_REJECT)
 		return -EINVAL;
 	p->opcode = insn;
 	p->ainsn.sim = d.sim;
-	return fill_slot(p);
+	ret = fill_slot(p);
+	/* as arch_prepare_kprobe(): simulated only, unless also safe in a slot */
+	if (d.sim && !(d.cls->flags & PROBE_CLS_XOL_SAFE))
+		p->ainsn.boostable = false;
+	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(arm64_kprobe_retarget_for_test);
 #endif
@@ -342,15 +356,20 @@ static bool __kprobes may_boost(struct kprobe *p, struct pt_regs *regs,
 static void __kprobes run_insn(struct kprobe *p, struct pt_regs *regs,
 			       struct kprobe_ctlblk *kcb)
 {
-	if (p->ainsn.sim) {
-		p->ainsn.sim(p->opcode, regs);
-		post_kprobe(p, regs, kcb);
-		return;
-	}
-
+	/*
+	 * A boosted slot is the cheapest way out (two instructions); an
+	 * instruction that has both a slot and a simulation uses the
+	 * simulation only where the slot would need a second exception.
+	 */
 	if (may_boost(p, regs, kcb)) {
 		regs->pc = SLOT_ADDR(p, KPROBE_SLOT_BOOST);
 		finish_kprobe(kcb);
+		return;
+	}
+
+	if (p->ainsn.sim) {
+		p->ainsn.sim(p->opcode, regs);
+		post_kprobe(p, regs, kcb);
 		return;
 	}
 

@@ -347,6 +347,110 @@ static void test_fault_restart(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c.pre, 1);
 }
 
+/* ---- a probe on every instruction of a function ---- */
+#define EVERY_MAX	64
+
+struct every_fn {
+	const char *name;
+	void *fn;
+	u64 (*run)(struct every_fn *e);
+	u64 arg;
+	int refuse;	/* places the design refuses: the LDXR..STXR window */
+};
+
+static u64 every_atomics(struct every_fn *e)
+{
+	unsigned long flags;
+	u64 v = 5, r;
+
+	/* no interrupt between LDXR and STXR: the loop runs once */
+	local_irq_save(flags);
+	r = kpt_atomics(&v);
+	local_irq_restore(flags);
+	return r;
+}
+
+static u64 every_calls(struct every_fn *e)
+{
+	return kpt_calls(e->arg);
+}
+
+static u64 every_nzcv(struct every_fn *e)
+{
+	return kpt_mrs_nzcv(e->arg, 7);
+}
+
+static u64 every_xol_add(struct every_fn *e)
+{
+	return kpt_xol_add(e->arg, 9);
+}
+
+static u64 every_fp(struct every_fn *e)
+{
+	u64 hi, lo;
+
+	kernel_neon_begin();
+	lo = kpt_fp_lit_q8(&hi);
+	kernel_neon_end();
+	return lo ^ hi;
+}
+
+/*
+ * Probe every instruction from the function's start to its first RET, in
+ * code where each of them runs exactly once per call: the function must
+ * return what it returns without probes, and each accepted probe must fire
+ * once.  Only the places of an exclusive window may be refused.
+ */
+static void test_every_instruction(struct kunit *test)
+{
+	struct every_fn fns[] = {
+		{ "kpt_calls", kpt_calls, every_calls, 1000, 0 },
+		{ "kpt_atomics", kpt_atomics, every_atomics, 0, 3 },
+		{ "kpt_mrs_nzcv", kpt_mrs_nzcv, every_nzcv, 3, 0 },
+		{ "kpt_xol_add", kpt_xol_add, every_xol_add, 11, 0 },
+		{ "kpt_fp_lit_q8", kpt_fp_lit_q8, every_fp, 0, 0 },
+	};
+	struct counted *c = kunit_kcalloc(test, EVERY_MAX, sizeof(*c), GFP_KERNEL);
+	int f, i, n, ok, refused;
+	u64 want, got;
+	u32 *pc;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	for (f = 0; f < ARRAY_SIZE(fns); f++) {
+		want = fns[f].run(&fns[f]);
+		pc = fns[f].fn;
+		for (n = 0; n < EVERY_MAX; n++)
+			if (le32_to_cpu(pc[n]) == 0xd65f03c0)	/* ret */
+				break;
+		KUNIT_ASSERT_LT(test, n, EVERY_MAX);
+		n++;
+		ok = 0;
+		refused = 0;
+		for (i = 0; i < n; i++) {
+			counted_init(&c[i], (unsigned long)&pc[i], i & 1);
+			if (register_kprobe(&c[i].kp)) {
+				c[i].kp.addr = NULL;
+				refused++;
+			} else {
+				ok++;
+			}
+		}
+		got = fns[f].run(&fns[f]);
+		for (i = 0; i < n; i++) {
+			if (!c[i].kp.addr)
+				continue;
+			unregister_kprobe(&c[i].kp);
+			KUNIT_EXPECT_EQ_MSG(test, c[i].pre, 1, "%s+%#x", fns[f].name, i * 4);
+			KUNIT_EXPECT_EQ_MSG(test, c[i].post, (i & 1) ? 1 : 0, "%s+%#x",
+					    fns[f].name, i * 4);
+		}
+		KUNIT_EXPECT_EQ_MSG(test, got, want, "%s under %d probes", fns[f].name, ok);
+		KUNIT_EXPECT_EQ_MSG(test, refused, fns[f].refuse, "%s", fns[f].name);
+		kunit_info(test, "%s: %d instructions, %d probed, %d refused", fns[f].name, n, ok,
+			   refused);
+	}
+}
+
 /* ---- places and instructions a probe must refuse ---- */
 static int try_probe(unsigned long addr)
 {
@@ -442,6 +546,7 @@ static struct kunit_case arm64_kprobes_cases[] = {
 	KUNIT_CASE(test_nested_handlers),
 	KUNIT_CASE(test_nested_in_step),
 	KUNIT_CASE(test_fault_restart),
+	KUNIT_CASE(test_every_instruction),
 	KUNIT_CASE(test_refused_instructions),
 	KUNIT_CASE(test_refused_places),
 	KUNIT_CASE(test_blacklist),

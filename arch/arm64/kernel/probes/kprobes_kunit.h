@@ -55,6 +55,7 @@ u64 kpt_atomics(u64 *p);
 u64 kpt_xol_add(u64 a, u64 b);
 u64 kpt_nested_target(u64 a);
 u64 kpt_load(const u64 *p);
+u64 kpt_calls(u64 a);
 u64 kpt_user_load(const u64 __user *p);
 
 extern const unsigned long kpt_site_mrs_daif;

@@ -115,6 +115,29 @@ SYM_FUNC_START(kpt_nested_target)
 	ret
 SYM_FUNC_END(kpt_nested_target)
 
+/*
+ * u64 kpt_calls(u64 a): a PAC prologue, calls by BL and BLR, untaken
+ * CBZ/TBNZ and a literal: ((a + 3) + 3) + 100.  Every instruction up to the
+ * RET runs exactly once.
+ */
+SYM_FUNC_START(kpt_calls)
+	paciasp
+	stp	x29, x30, [sp, #-16]!
+	mov	x29, sp
+	bl	kpt_nested_target
+	cbz	x0, 1f
+	adr	x1, kpt_nested_target
+	blr	x1
+	tbnz	x0, #63, 1f
+	ldr	x2, 2f
+	add	x0, x0, x2
+1:	ldp	x29, x30, [sp], #16
+	autiasp
+	ret
+	.balign	8
+2:	.quad	100
+SYM_FUNC_END(kpt_calls)
+
 /* u64 kpt_load(const u64 *p): *p, by a stepped load */
 SYM_FUNC_START(kpt_load)
 	site	kpt_site_load

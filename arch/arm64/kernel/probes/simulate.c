@@ -12,12 +12,12 @@
 
 #include <linux/bitfield.h>
 #include <linux/bitops.h>
+#include <linux/cpufeature.h>
 #include <linux/kprobes.h>
 #include <linux/ptrace.h>
 #include <linux/sched/signal.h>
 #include <linux/uaccess.h>
 
-#include <asm/cpufeature.h>
 #include <asm/fpsimd.h>
 #include <asm/insn.h>
 #include <asm/probes.h>
