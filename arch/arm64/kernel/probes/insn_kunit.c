@@ -28,7 +28,7 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
-#include <asm/cacheflush.h>
+#include <linux/cacheflush.h>
 #include <asm/debug-monitors.h>
 #include <asm/insn.h>
 #include <asm/neon.h>

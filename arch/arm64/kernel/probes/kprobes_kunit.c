@@ -413,7 +413,7 @@ static void test_every_instruction(struct kunit *test)
 	struct counted *c = kunit_kcalloc(test, EVERY_MAX, sizeof(*c), GFP_KERNEL);
 	int f, i, n, ok, refused;
 	u64 want, got;
-	u32 *pc;
+	__le32 *pc;
 
 	KUNIT_ASSERT_NOT_NULL(test, c);
 	for (f = 0; f < ARRAY_SIZE(fns); f++) {

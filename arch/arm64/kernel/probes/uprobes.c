@@ -15,7 +15,7 @@
 #include <linux/sched.h>
 #include <linux/uprobes.h>
 
-#include <asm/cacheflush.h>
+#include <linux/cacheflush.h>
 #include <asm/mmu.h>
 
 /* No real fault has this ESR: it marks "no fault during the step". */
