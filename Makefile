@@ -2,10 +2,11 @@
 #
 # Knobs (environment or command line):
 #   IMPL=ours|upstream   which arm64 probes code is built (default: ours)
-#   FLAVOUR=default|debug  debug adds lockdep & co (harness/config/debug.config)
+#   FLAVOUR=default|debug|preempt|rt|llvm  the configurations (harness/lib.sh)
 #   SMP=N                CPUs of the QEMU guest (default 2)
 #   SUITE=...            for 'make boot': check, demo, bench, shell
-#   CHECK_RUNS="default:2 default:4 debug:2"  boots of 'make check'
+#   CHECK_RUNS="default:2 default:4 debug:2 preempt:4 rt:2 llvm:2"  boots of 'make check'
+#   FRESH_TARGET=demo|check  what 'make fresh-check' runs in a fresh Debian root
 
 IMPL    ?= ours
 FLAVOUR ?= default
@@ -15,7 +16,7 @@ export IMPL FLAVOUR SMP
 H := harness
 
 .PHONY: help deps base tree config build initramfs boot check demo shell \
-	bench coverage series series-check clean distclean
+	bench coverage series series-check fresh-check clean distclean
 
 help: ## this list
 	@echo "arm64 kprobes harness (IMPL=$(IMPL) FLAVOUR=$(FLAVOUR) SMP=$(SMP))"
@@ -66,6 +67,9 @@ series: ## export the patch series to build/series
 
 series-check: ## git am the series on a fresh base; build, checkpatch, sparse
 	@$(H)/series-check.sh
+
+fresh-check: ## run 'make demo' (FRESH_TARGET) in a fresh debootstrapped Debian 12 root
+	@$(H)/fresh-check.sh
 
 clean: ## remove build trees and runs (keeps the unpacked base and caches)
 	rm -rf build/obj-* build/src-* build/runs build/series

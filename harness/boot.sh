@@ -18,12 +18,14 @@ initrd=$OBJ_DIR/initramfs.cpio
 
 rm -rf "$out"
 mkdir -p "$out"
-cmdline="console=ttyAMA0 panic=-1 loglevel=7 harness.suite=$SUITE"
+cmdline="console=ttyAMA0 panic=-1 loglevel=7 log_buf_len=8M harness.suite=$SUITE"
 [ -n "${ARGS:-}" ] && cmdline="$cmdline harness.args=$ARGS"
+fc=$(flavour_cmdline)
+[ -n "$fc" ] && cmdline="$cmdline $fc"
 [ -n "${EXTRA_CMDLINE:-}" ] && cmdline="$cmdline $EXTRA_CMDLINE"
 accel=(-accel tcg,thread=multi)
 [ "$ICOUNT" = 1 ] && accel=(-accel tcg,thread=single -icount shift=0,sleep=off)
-qemu=(qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on -smp "$SMP" -m 1G
+qemu=(qemu-system-aarch64 -M "$(flavour_machine)" -cpu max,pauth-impdef=on -smp "$SMP" -m 1G
 	"${accel[@]}" -nographic -nic none -no-reboot
 	-kernel "$kernel" -initrd "$initrd" -append "$cmdline"
 	-device virtio-serial-device

@@ -1,10 +1,10 @@
 #!/bin/bash
-# make check: build $IMPL (default and debug flavours), boot each test
-# configuration in CHECK_RUNS ("flavour:smp ..."), run the 'check' suite in
-# the guest and judge all results with harness/report.py.
+# make check: build $IMPL in every flavour of CHECK_RUNS ("flavour:smp ...",
+# flavours in harness/lib.sh), boot each, run the 'check' suite in the guest
+# and judge all results with harness/report.py.
 . "$(dirname "$0")/lib.sh"
 
-CHECK_RUNS=${CHECK_RUNS:-"default:2 default:4 debug:2"}
+CHECK_RUNS=${CHECK_RUNS:-"default:2 default:4 debug:2 preempt:4 rt:2 llvm:2"}
 start=$(date +%s)
 flavours=$(for r in $CHECK_RUNS; do echo "${r%%:*}"; done | sort -u)
 for f in $flavours; do
@@ -20,7 +20,8 @@ for r in $CHECK_RUNS; do
 done
 report=$RUN_DIR/check-$IMPL.txt
 rc=0
-python3 "$ROOT/harness/report.py" "$IMPL" "$BUILD/obj-$IMPL-default/.config-results" \
+confs=$(for f in $flavours; do printf '%s,' "$BUILD/obj-$IMPL-$f/.config-results"; done)
+python3 "$ROOT/harness/report.py" "$IMPL" "${confs%,}" \
 	--host "$RUN_DIR/host-results.txt" "${runs[@]}" |
 	tee "$report" || rc=$?
 msg "check ($IMPL) took $(( $(date +%s) - start ))s; report in ${report#$ROOT/}"

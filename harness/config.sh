@@ -1,11 +1,13 @@
 #!/bin/bash
-# Configure $OBJ_DIR: allnoconfig + harness/config/base.config (+ debug.config
-# for FLAVOUR=debug).  Then verify every requested option made it into the
+# Configure $OBJ_DIR: allnoconfig + harness/config/base.config + the
+# flavour's fragments (flavour_fragments in lib.sh).  Then verify every requested option made it into the
 # final .config; a missing one fails unless listed in expected-failures.
 . "$(dirname "$0")/lib.sh"
 
 frags=("$ROOT/harness/config/base.config")
-[ "$FLAVOUR" = debug ] && frags+=("$ROOT/harness/config/debug.config")
+for f in $(flavour_fragments); do
+	frags+=("$ROOT/harness/config/$f.config")
+done
 mkdir -p "$OBJ_DIR"
 cat "${frags[@]}" > "$OBJ_DIR/.harness-fragment.new"
 # Reconfigure only when the fragment or the Kconfig files changed, so that an

@@ -5,7 +5,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$ROOT/build}
 IMPL=${IMPL:-ours}
-FLAVOUR=${FLAVOUR:-default}		# default | debug
+FLAVOUR=${FLAVOUR:-default}		# see flavour_* below
 SMP=${SMP:-2}
 BASE_PKG=linux-source-6.12
 ARCH=arm64
@@ -14,7 +14,39 @@ JOBS=${JOBS:-$(nproc)}
 export ARCH CROSS_COMPILE
 
 case "$IMPL" in ours|upstream) ;; *) echo "IMPL must be ours or upstream" >&2; exit 2;; esac
-case "$FLAVOUR" in default|debug) ;; *) echo "FLAVOUR must be default or debug" >&2; exit 2;; esac
+# The flavours: the configurations arm64 users run.
+#   default  GCC, PREEMPT_NONE, 4K pages
+#   debug    GCC, PREEMPT_DYNAMIC booted preempt=full, lockdep, KASAN
+#   preempt  GCC, PREEMPT_DYNAMIC booted preempt=full, DEBUG_PREEMPT
+#   rt       GCC, PREEMPT_RT, 64K pages, pseudo-NMI on GICv3, no KPTI
+#   llvm     clang-19/lld-19, BTI kernel, shadow call stack, kCFI, preempt=full
+FLAVOURS="default debug preempt rt llvm"
+case " $FLAVOURS " in *" $FLAVOUR "*) ;; *) echo "FLAVOUR must be one of: $FLAVOURS" >&2; exit 2;; esac
+
+# Config fragments (harness/config/*.config) on top of base.config.
+flavour_fragments() {
+	case "$FLAVOUR" in
+	default) ;;
+	debug) echo preempt debug ;;
+	preempt) echo preempt ;;
+	rt) echo rt ;;
+	llvm) echo preempt llvm ;;
+	esac
+}
+# Kernel command line and QEMU machine of the flavour.
+flavour_cmdline() {
+	case "$FLAVOUR" in
+	debug|preempt|llvm) echo preempt=full ;;
+	rt) echo irqchip.gicv3_pseudo_nmi=1 ;;
+	esac
+}
+flavour_machine() {
+	case "$FLAVOUR" in
+	rt) echo virt,gic-version=3 ;;
+	*) echo virt ;;
+	esac
+}
+LLVM_SUFFIX=-19		# Debian's clang-19, lld-19, llvm-19
 
 BASE_DIR=$BUILD/base			# pristine unpacked base
 SRC_DIR=$BUILD/src-$IMPL		# tree that gets built
@@ -36,10 +68,14 @@ base_kernel_version() {
 }
 
 kmake() {
-	local ccache=()
-	command -v ccache >/dev/null && ccache=(CC="ccache ${CROSS_COMPILE}gcc")
+	local ccache=() cc=${CROSS_COMPILE}gcc llvm=()
+	if [ "$FLAVOUR" = llvm ]; then
+		cc=clang$LLVM_SUFFIX
+		llvm=(LLVM=$LLVM_SUFFIX)
+	fi
+	command -v ccache >/dev/null && ccache=(CC="ccache $cc")
 	export CCACHE_BASEDIR=$BUILD KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'
 	export KBUILD_BUILD_USER=kprobes KBUILD_BUILD_HOST=harness
 	make -s -C "$SRC_DIR" O="$OBJ_DIR" ARCH=$ARCH CROSS_COMPILE="$CROSS_COMPILE" \
-		"${ccache[@]}" -j"$JOBS" "$@"
+		"${llvm[@]}" "${ccache[@]}" -j"$JOBS" "$@"
 }

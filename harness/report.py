@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Turn the results of one or more test boots into a verdict.
 
-usage: report.py IMPL CONFIG_RESULTS [--host HOST_RESULTS] RUN_DIR [RUN_DIR ...]
+usage: report.py IMPL CONFIG_RESULTS[,CONFIG_RESULTS...] [--host HOST_RESULTS] RUN_DIR...
 
 Each RUN_DIR is what harness/boot.sh left: console.log, results/ (the tar
 stream from the guest) and info.  Test ids are <suite>:<name>.  Rules:
@@ -11,8 +11,9 @@ stream from the guest) and info.  Test ids are <suite>:<name>.  Rules:
   * UNSUPPORTED/UNTESTED fails unless listed in harness/expected-unsupported;
   * a listed test that passes fails too (remove it from the list);
   * a required suite with no results fails;
-  * an Oops, BUG, WARNING, lockdep report, RCU stall or soft lockup in a
-    console log fails that boot.
+  * an Oops, BUG, WARNING, lockdep report, RCU stall, soft lockup, CFI
+    failure or "Failed to populate blacklist" in a console log fails that
+    boot, and so does any error-level kernel message about k/u/optprobes.
 
 Prints a table per suite, then the line "N passed, N failed".  Exit status 0
 only when nothing failed.
@@ -35,7 +36,16 @@ CONSOLE_BAD = [
     (re.compile(r'soft lockup|hard LOCKUP|hung_task|blocked for more than'),
      'lockup'),
     (re.compile(r'Kernel panic|Unable to handle kernel'), 'panic'),
+    # the core's complaint when the arch blacklist cannot be built: probes
+    # would then be allowed where they crash the machine
+    (re.compile(r'Failed to populate blacklist'), 'kprobes blacklist'),
+    (re.compile(r'CFI failure at'), 'CFI'),
 ]
+
+# An error-level (or worse) kernel message from the probes code.  Read from
+# 'dmesg -r' (the guest keeps it as dmesg-raw.txt), where each line carries
+# its log level: '<3>kprobes: ...' (or '<3>[    0.123456] kprobes: ...').
+KPROBES_ERROR = re.compile(r'^<([0-3])>(?:\[[^]]*\] ?)?(.*\b(k|u|opt|kret)probes?\b.*)$', re.I)
 
 
 def read_list(name, impl):
@@ -141,6 +151,16 @@ def collect(run):
                 break
     res['boot:clean-console'] = ('FAIL', bad[0] + (f' (+{len(bad) - 1} more)' if len(bad) > 1 else '')) \
         if bad else ('PASS', '')
+
+    # No error-level message from kprobes/uprobes in the whole kernel log.
+    raw = os.path.join(rdir, 'dmesg-raw.txt')
+    if os.path.exists(raw):
+        errs = [m.group(2).strip()[:120] for m in
+                (KPROBES_ERROR.match(x) for x in open(raw, errors='replace')) if m]
+        res['boot:no-kprobes-errors'] = ('FAIL', errs[0] + (
+            f' (+{len(errs) - 1} more)' if len(errs) > 1 else '')) if errs else ('PASS', '')
+    else:
+        res['boot:no-kprobes-errors'] = ('FAIL', 'no dmesg-raw.txt from the guest')
     return res
 
 
@@ -173,11 +193,17 @@ def main():
         label = re.sub(r'^[a-z]+-(\w+)-\w+-smp(\d+)$', r'\1/smp\2', os.path.basename(run.rstrip('/')))
         cols[label] = collect(run)
     # Config is per build, reported once; so are the host-side tests.
+    # One .config-results per flavour built (comma-separated); an option
+    # requested by several flavours fails if it fails in any of them.
     conf = {}
-    if os.path.exists(config_results):
-        for line in open(config_results):
+    for path in config_results.split(','):
+        flav = os.path.basename(os.path.dirname(path))
+        if not os.path.exists(path):
+            continue
+        for line in open(path):
             t, r = line.split()
-            conf[t] = (r, '')
+            if t not in conf or r != 'PASS':
+                conf[t] = (r, '' if r == 'PASS' else flav)
     if host_results:
         lines = open(host_results).read().splitlines() if os.path.exists(host_results) else []
         for line in lines:

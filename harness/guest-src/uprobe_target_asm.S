@@ -107,7 +107,7 @@ us_eor_shift:	eor	x0, x4, x2, lsl #3	// site eor_shift
 	us_after_ldar:	add	x7, x7, #1		// site after_ldar
 	us_stlr:	stlr	x7, [x6]		// site stlr
 1:ur_ldxr:	ldxr	x8, [x6]		// refused ldxr
-	add	x8, x8, #2
+	ur_in_window:	add	x8, x8, #2		// refused in_window (livelock)
 	ur_stxr:	stxr	w9, x8, [x6]		// refused stxr
 	cbnz	w9, 1b
 	us_ldr_after_window:	ldr	x8, [x6]		// site ldr_after_window
@@ -115,3 +115,10 @@ us_eor_shift:	eor	x0, x4, x2, lsl #3	// site eor_shift
 	add	x0, x0, x8
 	ret
 	.size	f_memory, . - f_memory
+
+/* u64 f_fault(u64 *p): a stepped load; with p = NULL it faults (SIGSEGV) */
+	func	f_fault
+	nop
+	us_ldr_fault:	ldr	x0, [x0, #8]		// site ldr_fault
+	ret
+	.size	f_fault, . - f_fault

@@ -51,6 +51,11 @@ struct arch_specific_insn {
 	kprobe_opcode_t *xol;	/* execution slot, NULL when simulated */
 	probe_sim_fn *sim;	/* simulation handler, NULL when stepped */
 	bool boostable;		/* the slot branches back by itself */
+	/*
+	 * A task may have been preempted in the boosted slot: free it only
+	 * after an RCU Tasks grace period.
+	 */
+	bool left_preemptible;
 };
 
 /* Probe state saved while a nested hit is handled. */
@@ -75,6 +80,7 @@ int kprobe_fault_handler(struct pt_regs *regs, unsigned int fsr);
 
 #if IS_ENABLED(CONFIG_ARM64_KPROBES_KUNIT_TEST)
 int arm64_kprobe_retarget_for_test(struct kprobe *p, u32 insn);
+int arm64_kprobes_quarantine_drain_for_test(void);
 #endif
 
 #endif /* CONFIG_KPROBES */

@@ -48,8 +48,6 @@ struct probe_insn_class {
 #define PROBE_CLS_EXCL_LOAD	0x1
 /* The instruction closes an exclusive window (STXR family). */
 #define PROBE_CLS_EXCL_STORE	0x2
-/* Control leaves the straight line: no exclusive window spans it. */
-#define PROBE_CLS_BRANCH	0x4
 /*
  * Simulated, but also correct out of line: a probe may run it in a slot
  * that branches back when that is cheaper than the simulation.
@@ -66,6 +64,12 @@ struct probe_insn_decode {
 enum probe_insn_action arm64_probe_decode(u32 insn, unsigned int users,
 					  struct probe_insn_decode *d);
 const struct probe_insn_class *arm64_probe_class(u32 insn, unsigned int users);
+bool arm64_probe_in_excl_window(int (*read)(void *ctx, unsigned long addr, u32 *insn),
+				void *ctx, unsigned long addr, unsigned int n,
+				unsigned int users);
+
+/* How far back a probe looks for the LDXR of an exclusive window. */
+#define PROBE_EXCL_WINDOW_SCAN	32
 
 extern const struct probe_insn_class arm64_probe_insn_table[];
 extern const unsigned int arm64_probe_insn_table_size;

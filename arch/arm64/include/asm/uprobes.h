@@ -26,6 +26,8 @@ typedef __le32 uprobe_opcode_t;
 
 struct arch_uprobe_task {
 	bool stepping_before;	/* the task was single-stepped (ptrace) already */
+	/* thread.fault_code before the step: signals still report it after */
+	unsigned long saved_fault_code;
 };
 
 struct arch_uprobe {

@@ -46,8 +46,7 @@
 	ROW(m, v, PROBE_INSN_SIMULATE, PROBE_FOR_ALL, 0, fn, nm, wy)
 #define SIM_X(m, v, fn, nm, wy)						\
 	ROW(m, v, PROBE_INSN_SIMULATE, PROBE_FOR_ALL, PROBE_CLS_XOL_SAFE, fn, nm, wy)
-#define SIM_BR(m, v, fn, nm, wy)					\
-	ROW(m, v, PROBE_INSN_SIMULATE, PROBE_FOR_ALL, PROBE_CLS_BRANCH, fn, nm, wy)
+#define SIM_BR(m, v, fn, nm, wy)	SIM(m, v, fn, nm, wy)
 #define REJ(m, v, nm, wy)						\
 	ROW(m, v, PROBE_INSN_REJECT, PROBE_FOR_ALL, 0, NULL, nm, wy)
 #define REJ_FL(m, v, fl, nm, wy)					\
@@ -94,8 +93,28 @@ const struct probe_insn_class arm64_probe_insn_table[] = {
 	    "unallocated encoding"),
 	SIM_X(0x1f800000, 0x12800000, sim_movw, "MOVN, MOVZ, MOVK",
 	      "plain register write, saves the second exception"),
-	XOL(0x1c000000, 0x10000000,
-	    "data processing (immediate): ADDS/SUBS, logical, bitfield, extract, tags, min/max"),
+	/*
+	 * The rest of the group, subclass by subclass: what is not listed is
+	 * unallocated in the version of the architecture the table knows, or
+	 * newer -- FEAT_PAuth_LR put AUTIASPPC/AUTIBSPPC (which authenticate
+	 * against the instruction's own address) into the extract encodings
+	 * with op21 = 11 -- and is refused.
+	 */
+	XOL(0x1f800000, 0x11000000, "ADDS/SUBS (immediate)"),
+	XOL(0xbfc0c000, 0x91800000, "ADDG/SUBG (MTE)"),
+	XOL(0x7ff00000, 0x11c00000, "SMAX/UMAX/SMIN/UMIN (immediate, CSSC)"),
+	REJ(0x9fc00000, 0x12400000, "logical (immediate), 32-bit with N = 1",
+	    "unallocated encoding"),
+	XOL(0x1f800000, 0x12000000, "logical (immediate)"),
+	REJ(0x7f800000, 0x73000000, "bitfield, opc = 11", "unallocated encoding"),
+	REJ(0x9fc00000, 0x13400000, "bitfield or extract, 32-bit with N = 1",
+	    "unallocated encoding"),
+	REJ(0x9fc00000, 0x93000000, "bitfield, 64-bit with N = 0", "unallocated encoding"),
+	XOL(0x1f800000, 0x13000000, "SBFM/BFM/UBFM (bitfield)"),
+	REJ(0x9fc00000, 0x93800000, "extract, 64-bit with N = 0", "unallocated encoding"),
+	XOL(0x7fa00000, 0x13800000, "EXTR"),
+	REJ(0x1c000000, 0x10000000, "other data processing (immediate)",
+	    "unallocated, or newer (FEAT_PAuth_LR AUTIASPPC...): may depend on its own address"),
 
 	/* ---- op0 = 101x: branches, exception generating, system ---- */
 	SIM_BR(0xff000010, 0x54000000, sim_b_cond, "B.cond",
@@ -255,7 +274,7 @@ const struct probe_insn_class arm64_probe_insn_table[] = {
 	SIM_BR(0xfffffc1f, 0xd61f0000, sim_b_reg, "BR", "branch: the target is the next PC"),
 	SIM_BR(0xfffffc1f, 0xd63f0000, sim_b_reg, "BLR", "branch: the target is the next PC"),
 	SIM_BR(0xfffffc1f, 0xd65f0000, sim_b_reg, "RET", "branch: the target is the next PC"),
-	REJ_FL(0xfe000000, 0xd6000000, PROBE_CLS_BRANCH,
+	REJ(0xfe000000, 0xd6000000,
 	       "other branch (register): BRAA/BLRAA/RETAA..., ERET, DRPS",
 	       "pointer-authenticated branch or exception return"),
 
@@ -263,7 +282,7 @@ const struct probe_insn_class arm64_probe_insn_table[] = {
 	SIM_BR(0x7c000000, 0x14000000, sim_b_imm, "B, BL", "PC-relative branch"),
 	SIM_BR(0x7e000000, 0x34000000, sim_cb, "CBZ, CBNZ", "PC-relative branch"),
 	SIM_BR(0x7e000000, 0x36000000, sim_tb, "TBZ, TBNZ", "PC-relative branch"),
-	REJ_FL(0x1c000000, 0x14000000, PROBE_CLS_BRANCH,
+	REJ(0x1c000000, 0x14000000,
 	       "other branch/system encodings",
 	       "unallocated, or a newer branch (CB<cc>, ...) the probes do not simulate"),
 
@@ -316,8 +335,34 @@ const struct probe_insn_class arm64_probe_insn_table[] = {
 	SIM_X(0x1f000000, 0x0a000000, sim_logic_sreg,
 	      "AND/ORR/EOR/ANDS/BIC/ORN/EON/BICS (shifted register), MOV (register)",
 	      "plain register arithmetic, saves the second exception"),
-	XOL(0x0e000000, 0x0a000000,
-	    "data processing (register): add/sub, carry, conditional, 1-3 source, PACIA/AUTIA"),
+	/*
+	 * The rest of the group, subclass by subclass (op1 = bit 28, op2 =
+	 * bits 24:21); what is not listed is refused.  FEAT_PAuth_LR added
+	 * PACIASPPC, PACNBIASPPC, AUTIASPPCR... to the 1-source class with
+	 * opcode 1xxxxx: they sign or authenticate with the instruction's
+	 * own address, which out of line is the slot's.
+	 */
+	REJ(0x1fe00000, 0x0bc00000, "ADD/SUB (shifted register), shift = 11",
+	    "unallocated encoding"),
+	REJ(0x9f208000, 0x0b008000, "ADD/SUB (shifted register), 32-bit with imm6 >= 32",
+	    "unallocated encoding"),
+	XOL(0x1f200000, 0x0b000000, "ADD/SUB (shifted register)"),
+	XOL(0x1fe00000, 0x0b200000, "ADD/SUB (extended register)"),
+	XOL(0x1fe0fc00, 0x1a000000, "ADC/ADCS/SBC/SBCS"),
+	XOL(0xffe07c10, 0xba000400, "RMIF (FlagM)"),
+	XOL(0xffffbc1f, 0x3a00080d, "SETF8/SETF16 (FlagM)"),
+	XOL(0x3fe00410, 0x3a400000, "CCMN/CCMP (register, immediate)"),
+	XOL(0x3fe00800, 0x1a800000, "CSEL/CSINC/CSINV/CSNEG"),
+	XOL(0x5fe08000, 0x1ac00000,
+	    "data processing (2 source): DIV, shifts, CRC32, SUBP, IRG, GMI, PACGA, min/max"),
+	XOL(0x7fff8000, 0x5ac00000,
+	    "data processing (1 source): RBIT, REV*, CLZ, CLS, ABS, CNT, CTZ"),
+	XOL(0xffffc000, 0xdac10000,
+	    "PACIA/PACIB/PACDA/PACDB/AUTIA/AUTIB/AUTDA/AUTDB (and Z forms)"),
+	XOL(0xfffff800, 0xdac14000, "XPACI/XPACD"),
+	XOL(0x7f000000, 0x1b000000, "data processing (3 source): MADD, MSUB, SMULH..."),
+	REJ(0x0e000000, 0x0a000000, "other data processing (register)",
+	    "unallocated, or newer (FEAT_PAuth_LR PACIASPPC, AUTIASPPCR...): may depend on its own address"),
 
 	/* ---- op0 = x111: scalar floating-point and Advanced SIMD ---- */
 	XOL(0x0e000000, 0x0e000000, "SIMD&FP data processing"),
@@ -363,4 +408,40 @@ enum probe_insn_action arm64_probe_decode(u32 insn, unsigned int users,
 	d->action = c->action;
 	d->sim = c->action == PROBE_INSN_SIMULATE ? c->sim : NULL;
 	return d->action;
+}
+
+/**
+ * arm64_probe_in_excl_window() - is a probe address between LDXR and STXR?
+ * @read: reads the original instruction at an address; non-zero on failure
+ * @ctx: passed to @read
+ * @addr: the probe address
+ * @n: how many instructions before @addr may be looked at
+ * @users: PROBE_FOR_KERNEL or PROBE_FOR_USER
+ *
+ * A probe's exception clears the exclusive monitor, so a probe between a
+ * load-exclusive and its store-exclusive would make the store fail forever.
+ * Walks back from @addr: a store-exclusive first means no window, a
+ * load-exclusive first means @addr is inside one.  Only the LDXR and STXR
+ * families count: load-acquire, store-release and LSE atomics open none.
+ *
+ * Return: true inside a window, or when an instruction cannot be read.
+ */
+bool arm64_probe_in_excl_window(int (*read)(void *ctx, unsigned long addr, u32 *insn),
+				void *ctx, unsigned long addr, unsigned int n,
+				unsigned int users)
+{
+	const struct probe_insn_class *c;
+	unsigned int i;
+	u32 insn;
+
+	for (i = 1; i <= n; i++) {
+		if (read(ctx, addr - i * 4, &insn))
+			return true;
+		c = arm64_probe_class(insn, users);
+		if (c->flags & PROBE_CLS_EXCL_STORE)
+			return false;
+		if (c->flags & PROBE_CLS_EXCL_LOAD)
+			return true;
+	}
+	return false;
 }

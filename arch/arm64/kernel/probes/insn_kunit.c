@@ -360,13 +360,15 @@ static void snapshot(struct diff_result *r, const struct diff_ctx *c)
 }
 
 /*
- * Run the entry code once from @in.  The test SP is SP_GAP below this
+ * Run the entry code once from @in.  The entry code is written at run time
+ * (like a JIT's), so it has no kCFI type: the call is exempt from kCFI.  The test SP is SP_GAP below this
  * function's; the stack above it is seeded from @stack first (with IRQs
  * off, or an interrupt could write there before the run).  Below the test
  * SP, the probe's own exception frames go: that memory is not compared.
  */
-static void run_once(struct diff_env *env, struct layout *l, const struct diff_ctx *in,
-		     const u8 *stack, bool irqs_off, struct diff_result *out)
+static void __nocfi run_once(struct diff_env *env, struct layout *l,
+			     const struct diff_ctx *in, const u8 *stack, bool irqs_off,
+			     struct diff_result *out)
 {
 	struct diff_ctx *c = env->ctx;
 	entry_fn fn = (entry_fn)l->entry;

@@ -9,11 +9,13 @@
  *    address computations, NOP, reads of DAIF/NZCV, simple moves and
  *    arithmetic): one exception per hit;
  *  - run out of line in a slot that branches back by itself ("boosted")
- *    when nothing has to run after it and the slot cannot be left by a
- *    preemption: one exception per hit;
+ *    when nothing has to run after it: one exception per hit;
  *  - stepped out of line in a slot that ends with BRK #KPROBES_BRK_SS_IMM,
- *    with IRQs and FIQs masked, when a post-handler must run or the
- *    context is preemptible: two exceptions per hit.
+ *    with IRQs and FIQs masked, when a post-handler must run: two
+ *    exceptions per hit.
+ *
+ * A task may be preempted inside a boosted slot.  Such a slot is freed only
+ * after an RCU Tasks grace period (see arch_remove_kprobe()).
  *
  * Which instruction takes which path is decided once, when the probe is
  * prepared, by the decode table in decode.c.  See
@@ -22,13 +24,17 @@
 
 #define pr_fmt(fmt) "kprobes: " fmt
 
+#include <linux/delay.h>
 #include <linux/execmem.h>
 #include <linux/extable.h>
 #include <linux/kallsyms.h>
 #include <linux/kprobes.h>
 #include <linux/preempt.h>
+#include <linux/rcupdate.h>
 #include <linux/sched/debug.h>
 #include <linux/set_memory.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
 
 #include <kunit/visibility.h>
 
@@ -42,9 +48,6 @@
 
 DEFINE_PER_CPU(struct kprobe *, current_kprobe);
 DEFINE_PER_CPU(struct kprobe_ctlblk, kprobe_ctlblk);
-
-/* How far back a probe looks for the LDXR of an exclusive window. */
-#define EXCL_WINDOW_SCAN	32
 
 #define SLOT_ADDR(p, idx)	((unsigned long)((p)->ainsn.xol + (idx)))
 
@@ -82,33 +85,21 @@ static int read_orig_insn(unsigned long addr, u32 *insn)
 	return 0;
 }
 
-/*
- * Is @addr between a load-exclusive and its store-exclusive?  The probe's
- * exception would clear the exclusive monitor there and the store would
- * fail forever.  Only the LDXR and STXR families count: load-acquire,
- * store-release and LSE atomics do not open a window.
- */
+static int read_orig_insn_cb(void *ctx, unsigned long addr, u32 *insn)
+{
+	return read_orig_insn(addr, insn);
+}
+
+/* Is @addr inside an LDXR..STXR window?  Not looked for before the symbol. */
 static bool in_exclusive_window(unsigned long addr)
 {
-	const struct probe_insn_class *c;
-	unsigned long size, offset, a;
-	u32 insn;
-	int i;
+	unsigned long size, offset;
+	unsigned int n;
 
 	if (!kallsyms_lookup_size_offset(addr, &size, &offset))
 		offset = 0;
-
-	for (i = 1; i <= EXCL_WINDOW_SCAN && i * AARCH64_INSN_SIZE <= offset; i++) {
-		a = addr - i * AARCH64_INSN_SIZE;
-		if (read_orig_insn(a, &insn))
-			return true;
-		c = arm64_probe_class(insn, PROBE_FOR_KERNEL);
-		if (c->flags & PROBE_CLS_EXCL_STORE)
-			return false;
-		if (c->flags & PROBE_CLS_EXCL_LOAD)
-			return true;
-	}
-	return false;
+	n = min_t(unsigned long, PROBE_EXCL_WINDOW_SCAN, offset / AARCH64_INSN_SIZE);
+	return arm64_probe_in_excl_window(read_orig_insn_cb, NULL, addr, n, PROBE_FOR_KERNEL);
 }
 
 static int write_slot(kprobe_opcode_t *slot, const u32 *words, int n)
@@ -128,11 +119,18 @@ static int fill_slot(struct kprobe *p)
 {
 	unsigned long back = (unsigned long)p->addr + AARCH64_INSN_SIZE;
 	kprobe_opcode_t *slot = p->ainsn.xol;
+	unsigned long from = (unsigned long)(slot + KPROBE_SLOT_BOOST + 1);
+	long offset = (long)(back - from);
 	u32 words[MAX_INSN_SIZE];
-	u32 branch;
+	u32 branch = AARCH64_BREAK_FAULT;
 
-	branch = aarch64_insn_gen_branch_imm((unsigned long)(slot + KPROBE_SLOT_BOOST + 1),
-					     back, AARCH64_INSN_BRANCH_NOLINK);
+	/*
+	 * A slot out of range of its probe (a module far from the module
+	 * area) is only stepped.  Checked here so that the branch generator
+	 * does not log an error for every such probe.
+	 */
+	if (offset >= -SZ_128M && offset < SZ_128M)
+		branch = aarch64_insn_gen_branch_imm(from, back, AARCH64_INSN_BRANCH_NOLINK);
 	p->ainsn.boostable = branch != AARCH64_BREAK_FAULT;
 
 	words[KPROBE_SLOT_BOOST] = p->opcode;
@@ -173,6 +171,7 @@ int arch_prepare_kprobe(struct kprobe *p)
 	p->ainsn.xol = NULL;
 	p->ainsn.sim = NULL;
 	p->ainsn.boostable = false;
+	p->ainsn.left_preemptible = false;
 
 	/*
 	 * An instruction with an exception-table entry expects its faults to
@@ -238,18 +237,72 @@ void arch_disarm_kprobe(struct kprobe *p)
 	patch_insn(p->addr, BRK64_OPCODE_KPROBES, p->opcode);
 }
 
+/*
+ * A slot that a task may have been preempted in, waiting for an RCU Tasks
+ * grace period: after it, every task that was in the slot has left it.
+ */
+struct slot_quarantine {
+	struct rcu_head rcu;
+	struct work_struct work;
+	kprobe_opcode_t *slot;
+};
+
+static atomic_t slots_in_quarantine = ATOMIC_INIT(0);
+
+static void slot_quarantine_free(struct work_struct *work)
+{
+	struct slot_quarantine *q = container_of(work, struct slot_quarantine, work);
+
+	free_insn_slot(q->slot, 0);
+	atomic_dec(&slots_in_quarantine);
+	kfree(q);
+}
+
+/* RCU callbacks run in softirq context; the slot cache takes a mutex. */
+static void slot_quarantine_end(struct rcu_head *rcu)
+{
+	struct slot_quarantine *q = container_of(rcu, struct slot_quarantine, rcu);
+
+	INIT_WORK(&q->work, slot_quarantine_free);
+	schedule_work(&q->work);
+}
+
 void arch_remove_kprobe(struct kprobe *p)
 {
-	if (p->ainsn.xol) {
-		/*
-		 * The core disarmed the probe and waited for an RCU grace period
-		 * before calling us.  A slot is only entered from the BRK handler
-		 * and, when boosted, only by a context that cannot be preempted,
-		 * so no CPU is still in it: the slot is clean.
-		 */
+	struct slot_quarantine *q;
+
+	if (!p->ainsn.xol)
+		return;
+	/*
+	 * The core disarmed the probe and waited for an RCU grace period
+	 * before calling us, so no CPU is in the BRK handler for it, and no
+	 * CPU is in a step (IRQs masked) or in a boosted slot entered with
+	 * IRQs masked (nothing can switch the task out between the slot's two
+	 * instructions).  A boosted slot entered with IRQs enabled on a
+	 * preemptible kernel is different: an interrupt between the slot's
+	 * instruction and its branch back may preempt the task right there
+	 * (the instruction itself may have made it preemptible, e.g. the
+	 * store of an inlined preempt_enable()), and synchronize_rcu() does
+	 * not wait for a preempted task.  RCU Tasks does: a task is quiescent
+	 * only after a voluntary context switch, in user mode or idle.
+	 * left_preemptible was set by the BRK handler, with IRQs masked,
+	 * before any task could enter the slot; the grace period the core
+	 * waited for makes it visible here.
+	 */
+	if (IS_ENABLED(CONFIG_PREEMPTION) && READ_ONCE(p->ainsn.left_preemptible)) {
+		q = kmalloc(sizeof(*q), GFP_KERNEL);
+		if (q) {
+			q->slot = p->ainsn.xol;
+			atomic_inc(&slots_in_quarantine);
+			call_rcu_tasks(&q->rcu, slot_quarantine_end);
+		} else {
+			synchronize_rcu_tasks();
+			free_insn_slot(p->ainsn.xol, 0);
+		}
+	} else {
 		free_insn_slot(p->ainsn.xol, 0);
-		p->ainsn.xol = NULL;
 	}
+	p->ainsn.xol = NULL;
 }
 
 int __init arch_init_kprobes(void)
@@ -295,6 +348,29 @@ int arm64_kprobe_retarget_for_test(struct kprobe *p, u32 insn)
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(arm64_kprobe_retarget_for_test);
+
+/**
+ * arm64_kprobes_quarantine_drain_for_test() - free every quarantined slot
+ *
+ * For the tests only: waits for the RCU Tasks grace period of every slot
+ * arch_remove_kprobe() put in quarantine, and for the work that frees it.
+ *
+ * Return: how many slots were in quarantine before the wait.
+ */
+int arm64_kprobes_quarantine_drain_for_test(void)
+{
+	int n = atomic_read(&slots_in_quarantine);
+
+	/* without TASKS_RCU, call_rcu_tasks() is call_rcu() */
+	if (IS_ENABLED(CONFIG_TASKS_RCU))
+		rcu_barrier_tasks();
+	else
+		rcu_barrier();
+	while (atomic_read(&slots_in_quarantine))
+		msleep(1);
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(arm64_kprobes_quarantine_drain_for_test);
 #endif
 
 /* ---- the hit path: everything below runs in the BRK exception ---- */
@@ -335,10 +411,14 @@ static void __kprobes post_kprobe(struct kprobe *p, struct pt_regs *regs,
 
 /*
  * A boosted slot runs after the probe state is gone, so nothing may run
- * after the instruction, and the task must not be able to sleep in the
- * slot: RCU, which protects slots from being freed, does not wait for a
- * preempted task.  In the BRK handler preempt_count() includes the
- * handler's own preempt_disable().
+ * after the instruction.  On a preemptible kernel, a slot entered with
+ * IRQs enabled may be left by a preemption between its two instructions,
+ * whatever preempt_count() is now: the instruction itself may drop it to
+ * zero.  Mark such a slot; arch_remove_kprobe() then frees it only after
+ * an RCU Tasks grace period.  No allowed instruction unmasks IRQs (MSR is
+ * refused), so a slot entered with IRQs masked -- DAIF.I or, with
+ * pseudo-NMI, the priority mask -- is left by its own branch; a
+ * pseudo-NMI taken in between returns to it without scheduling.
  */
 static bool __kprobes may_boost(struct kprobe *p, struct pt_regs *regs,
 				struct kprobe_ctlblk *kcb)
@@ -347,9 +427,10 @@ static bool __kprobes may_boost(struct kprobe *p, struct pt_regs *regs,
 		return false;
 	if (kcb->kprobe_status != KPROBE_REENTER && p->post_handler)
 		return false;
-	if (!IS_ENABLED(CONFIG_PREEMPTION))
-		return true;
-	return !interrupts_enabled(regs) || preempt_count() > PREEMPT_DISABLE_OFFSET;
+	if (IS_ENABLED(CONFIG_PREEMPTION) && interrupts_enabled(regs) &&
+	    !READ_ONCE(p->ainsn.left_preemptible))
+		WRITE_ONCE(p->ainsn.left_preemptible, true);
+	return true;
 }
 
 /* Run the replaced instruction of @p, after its pre-handler (if any). */
@@ -381,6 +462,26 @@ static void __kprobes run_insn(struct kprobe *p, struct pt_regs *regs,
 	regs->pc = SLOT_ADDR(p, KPROBE_SLOT_STEP);
 }
 
+/*
+ * Too deeply nested to save the running probe's state: run the instruction
+ * in a way that needs none, without its handlers.  Every out-of-line probe
+ * has a boosted slot unless its slot is out of branch range.
+ */
+static int __kprobes run_insn_stateless(struct kprobe *p, struct pt_regs *regs)
+{
+	if (p->ainsn.sim) {
+		p->ainsn.sim(p->opcode, regs);
+		return DBG_HOOK_HANDLED;
+	}
+	if (p->ainsn.boostable) {
+		if (IS_ENABLED(CONFIG_PREEMPTION) && interrupts_enabled(regs))
+			WRITE_ONCE(p->ainsn.left_preemptible, true);
+		regs->pc = SLOT_ADDR(p, KPROBE_SLOT_BOOST);
+		return DBG_HOOK_HANDLED;
+	}
+	return DBG_HOOK_ERROR;
+}
+
 static int __kprobes kprobe_hit(struct pt_regs *regs)
 {
 	struct kprobe_ctlblk *kcb = get_kprobe_ctlblk();
@@ -390,9 +491,13 @@ static int __kprobes kprobe_hit(struct pt_regs *regs)
 
 	if (!p) {
 		/*
-		 * No probe here: it was removed after this CPU took the BRK.
-		 * Whatever is at the address now runs when we return.
+		 * No probe here: it was disarmed and removed after this CPU
+		 * took the BRK.  Whatever is at the address now runs when we
+		 * return.  The disarm wrote the instruction before the probe
+		 * left the hash table; order our read of the text after our
+		 * (missed) lookup so that we cannot see the old BRK.
 		 */
+		smp_rmb();
 		if (aarch64_insn_read((void *)addr, &insn) || insn != BRK64_OPCODE_KPROBES)
 			return DBG_HOOK_HANDLED;
 		return DBG_HOOK_ERROR;
@@ -403,11 +508,9 @@ static int __kprobes kprobe_hit(struct pt_regs *regs)
 		 * A probe hit inside a handler, a step, or the fault path of a
 		 * step.  Its handlers do not run; its instruction does.
 		 */
-		if (kcb->nest >= KPROBE_NEST_MAX) {
-			pr_err("%pS: probes nested %u deep, giving up\n", p->addr, kcb->nest);
-			return DBG_HOOK_ERROR;
-		}
 		kprobes_inc_nmissed_count(p);
+		if (kcb->nest >= KPROBE_NEST_MAX)
+			return run_insn_stateless(p, regs);
 		push_kprobe(kcb);
 		__this_cpu_write(current_kprobe, p);
 		kcb->kprobe_status = KPROBE_REENTER;
@@ -492,8 +595,9 @@ int __kprobes kprobe_fault_handler(struct pt_regs *regs, unsigned int fsr)
 }
 
 /*
- * Code that runs with the probe machinery in an inconsistent state, or that
- * the probe path itself uses.
+ * Code that runs with the probe machinery in an inconsistent state, that
+ * the probe path itself uses, or that runs from another mapping (or with
+ * the MMU off) where a BRK or a slot would not be what it expects.
  */
 struct text_area {
 	const char *start, *end;
@@ -504,21 +608,38 @@ int __init arch_populate_kprobe_blacklist(void)
 	static const struct text_area areas[] __initconst = {
 		{ __entry_text_start, __entry_text_end },
 		{ __irqentry_text_start, __irqentry_text_end },
-		{ __idmap_text_start, __idmap_text_end },
 		{ __hyp_idmap_text_start, __hyp_idmap_text_end },
 		{ __hyp_text_start, __hyp_text_end },
+		/*
+		 * These live in .rodata.text, outside the kernel text that the
+		 * core lets a probe go on at all: listed so that a change of
+		 * the linker script cannot make them probe-able unnoticed.
+		 */
+		{ __idmap_text_start, __idmap_text_end },
 #ifdef CONFIG_HIBERNATION
 		{ __hibernate_exit_text_start, __hibernate_exit_text_end },
 #endif
+#ifdef CONFIG_KEXEC_CORE
+		{ __relocate_new_kernel_start, __relocate_new_kernel_end },
+#endif
+#ifdef CONFIG_UNMAP_KERNEL_AT_EL0
 		{ __entry_tramp_text_start, __entry_tramp_text_end },
+#endif
 	};
-	int i, ret = 0;
+	int i, err, ret = 0;
 
-	for (i = 0; i < ARRAY_SIZE(areas) && !ret; i++) {
-		if (areas[i].start == areas[i].end)
+	for (i = 0; i < ARRAY_SIZE(areas); i++) {
+		unsigned long start = (unsigned long)areas[i].start;
+		unsigned long end = (unsigned long)areas[i].end;
+
+		if (start == end)
 			continue;
-		ret = kprobe_add_area_blacklist((unsigned long)areas[i].start,
-						(unsigned long)areas[i].end);
+		/* Not kernel text: register_kprobe() refuses it already. */
+		if (!core_kernel_text(start) && !core_kernel_text(end - 1))
+			continue;
+		err = kprobe_add_area_blacklist(start, end);
+		if (err && !ret)
+			ret = err;
 	}
 	return ret;
 }

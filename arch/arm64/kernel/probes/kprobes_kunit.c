@@ -13,10 +13,13 @@
 #include <linux/perf_event.h>
 #include <linux/uaccess.h>
 
+#include <asm/cpufeature.h>
 #include <asm/exception.h>
 #include <asm/neon.h>
 #include <asm/ptrace.h>
 #include <asm/sections.h>
+#include <asm/sysreg.h>
+#include <asm/virt.h>
 
 #include "kprobes_kunit.h"
 
@@ -226,6 +229,142 @@ static void test_xol(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, c.pre, 2);
 		KUNIT_EXPECT_EQ(test, c.post, post ? 2 : 0);
 	}
+}
+
+/*
+ * ---- boosted slots and preemption ----
+ * A task may be preempted between a boosted slot's instruction and its
+ * branch back when it entered the slot with IRQs enabled on a preemptible
+ * kernel -- even from a preempt-disabled section, since the instruction
+ * may be the store of a preempt_enable().  QEMU's TCG cannot deliver an
+ * interrupt between those two instructions (they are one translation
+ * block), so this tests the rule that keeps such a task safe: the slot
+ * does not go back to the slot cache before an RCU Tasks grace period.
+ */
+static kprobe_opcode_t *hit_and_remove(struct kunit *test, bool irqs_off, bool preempt_off)
+{
+	kprobe_opcode_t *slot;
+	unsigned long flags;
+	struct counted c;
+
+	counted_init(&c, kpt_site_xol_add, false);
+	KUNIT_EXPECT_EQ(test, register_kprobe(&c.kp), 0);
+	slot = c.kp.ainsn.xol;
+	KUNIT_EXPECT_TRUE(test, slot && c.kp.ainsn.boostable);
+	if (irqs_off)
+		local_irq_save(flags);
+	if (preempt_off)
+		preempt_disable();
+	KUNIT_EXPECT_EQ(test, kpt_xol_add(5, 7), 19);
+	if (preempt_off)
+		preempt_enable();
+	if (irqs_off)
+		local_irq_restore(flags);
+	unregister_kprobe(&c.kp);
+	KUNIT_EXPECT_EQ(test, c.pre, 1);
+	return slot;
+}
+
+/* The slot the next probe on a stepped load gets (and gives back at once). */
+static kprobe_opcode_t *next_slot(struct kunit *test)
+{
+	kprobe_opcode_t *slot;
+	struct counted c;
+
+	counted_init(&c, kpt_site_load, false);
+	KUNIT_EXPECT_EQ(test, register_kprobe(&c.kp), 0);
+	slot = c.kp.ainsn.xol;
+	unregister_kprobe(&c.kp);
+	return slot;
+}
+
+static void test_boost_slot_lifetime(struct kunit *test)
+{
+	static const struct { const char *ctx; bool irqs_off, preempt_off; } cases[] = {
+		{ "preemptible", false, false },
+		{ "preemption disabled, IRQs on", false, true },
+		{ "IRQs masked", true, false },
+	};
+	bool preemptible = IS_ENABLED(CONFIG_PREEMPTION);
+	kprobe_opcode_t *slot;
+	int i, n;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		bool kept = preemptible && !cases[i].irqs_off;
+
+		arm64_kprobes_quarantine_drain_for_test();
+		slot = hit_and_remove(test, cases[i].irqs_off, cases[i].preempt_off);
+		if (kept)
+			KUNIT_EXPECT_PTR_NE_MSG(test, next_slot(test), slot,
+						"%s: boosted slot reused before RCU Tasks",
+						cases[i].ctx);
+		else
+			KUNIT_EXPECT_PTR_EQ_MSG(test, next_slot(test), slot,
+						"%s: slot not reused at once", cases[i].ctx);
+		n = arm64_kprobes_quarantine_drain_for_test();
+		KUNIT_EXPECT_EQ_MSG(test, n, kept ? 1 : 0, "%s", cases[i].ctx);
+		/* after the grace period the slot is back: nothing leaks */
+		KUNIT_EXPECT_PTR_EQ_MSG(test, next_slot(test), slot, "%s: slot leaked",
+					cases[i].ctx);
+	}
+}
+
+/*
+ * ---- kretprobes: the registers a return handler sees ----
+ * The same as an exception at the return address would have saved: mode,
+ * PAN, the interrupt mask (DAIF, and the priority mask with pseudo-NMI),
+ * no syscall, orig_x0 = x0.
+ */
+static struct {
+	int hits;
+	u64 x0, orig_x0, pstate;
+	int syscallno;
+	bool irqs_on, user;
+} ret_seen;
+
+static int ret_regs_handler(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	ret_seen.hits++;
+	ret_seen.x0 = regs->regs[0];
+	ret_seen.orig_x0 = regs->orig_x0;
+	ret_seen.pstate = regs->pstate;
+	ret_seen.syscallno = regs->syscallno;
+	ret_seen.irqs_on = interrupts_enabled(regs);
+	ret_seen.user = user_mode(regs);
+	return 0;
+}
+
+static void test_kretprobe_regs(struct kunit *test)
+{
+	struct kretprobe rp = {
+		.kp.addr = (kprobe_opcode_t *)kpt_xol_add,
+		.handler = ret_regs_handler,
+		.maxactive = 4,
+	};
+	u64 mode = is_kernel_in_hyp_mode() ? PSR_MODE_EL2h : PSR_MODE_EL1h;
+	u64 pan = system_uses_hw_pan() ? read_sysreg_s(SYS_PSTATE_PAN) & PSR_PAN_BIT : 0;
+	unsigned long flags;
+	int irqs_off;
+
+	KUNIT_ASSERT_EQ(test, register_kretprobe(&rp), 0);
+	for (irqs_off = 0; irqs_off <= 1; irqs_off++) {
+		memset(&ret_seen, 0, sizeof(ret_seen));
+		ret_seen.syscallno = 12345;
+		if (irqs_off)
+			local_irq_save(flags);
+		KUNIT_EXPECT_EQ(test, kpt_xol_add(5, 7), 19);
+		if (irqs_off)
+			local_irq_restore(flags);
+		KUNIT_EXPECT_EQ(test, ret_seen.hits, 1);
+		KUNIT_EXPECT_EQ(test, ret_seen.x0, 19);
+		KUNIT_EXPECT_EQ(test, ret_seen.orig_x0, 19);
+		KUNIT_EXPECT_EQ(test, ret_seen.syscallno, NO_SYSCALL);
+		KUNIT_EXPECT_EQ(test, ret_seen.pstate & PSR_MODE_MASK, mode);
+		KUNIT_EXPECT_EQ(test, ret_seen.pstate & PSR_PAN_BIT, pan);
+		KUNIT_EXPECT_EQ(test, ret_seen.irqs_on, !irqs_off);
+		KUNIT_EXPECT_FALSE(test, ret_seen.user);
+	}
+	unregister_kretprobe(&rp);
 }
 
 /* ---- nesting: a probe hit inside a handler is counted as missed ---- */
@@ -523,6 +662,12 @@ static void test_blacklist(struct kunit *test)
 		{ "kprobes text", (unsigned long)kprobe_breakpoint_handler },
 		{ "noinstr text", (unsigned long)el1h_64_sync_handler },
 		{ "NOKPROBE_SYMBOL", (unsigned long)do_el1_brk64 },
+#ifdef CONFIG_KEXEC_CORE
+		{ "kexec relocation (MMU off)", (unsigned long)__relocate_new_kernel_start },
+#endif
+#ifdef CONFIG_UNMAP_KERNEL_AT_EL0
+		{ "entry trampoline", (unsigned long)__entry_tramp_text_start },
+#endif
 		{ "irqentry text", (unsigned long)__irqentry_text_start },
 	};
 	int i;
@@ -543,6 +688,8 @@ static struct kunit_case arm64_kprobes_cases[] = {
 	KUNIT_CASE(test_mrs_sp_el0),
 	KUNIT_CASE(test_exclusive_window),
 	KUNIT_CASE(test_xol),
+	KUNIT_CASE(test_boost_slot_lifetime),
+	KUNIT_CASE(test_kretprobe_regs),
 	KUNIT_CASE(test_nested_handlers),
 	KUNIT_CASE(test_nested_in_step),
 	KUNIT_CASE(test_fault_restart),

@@ -8,6 +8,7 @@
  * the exclusive-window scan looks back to the function's start.
  */
 
+#include <linux/cfi_types.h>
 #include <linux/linkage.h>
 #include <asm/assembler.h>
 
@@ -27,7 +28,8 @@
  * (literal), return the low 64 bits of V<n> and store the high 64 in *hi.
  */
 	.macro	fp_lit, sz, n
-SYM_FUNC_START(kpt_fp_lit_\sz\n)
+/* called through a pointer (fp_cases): typed for kCFI */
+SYM_TYPED_FUNC_START(kpt_fp_lit_\sz\n)
 	movi	v\n\().16b, #0xff
 	site	kpt_site_fp_lit_\sz\n
 	ldr	\sz\n, 1f

@@ -31,10 +31,8 @@ SYM_CODE_START(arch_rethook_trampoline)
 	add	x0, sp, #PT_REGS_SIZE
 	stp	x30, x0, [sp, #S_LR]		// lr = this trampoline, sp at return
 	str	x30, [sp, #S_PC]		// pc until the handler knows better
-	mrs	x0, nzcv
+	mrs	x0, nzcv			// the rest: rethook_complete_regs()
 	mrs	x1, daif
-	orr	x0, x0, x1
-	mov	x1, #PSR_MODE_EL1h
 	orr	x0, x0, x1
 	str	x0, [sp, #S_PSTATE]
 

@@ -217,9 +217,25 @@ static int sim_ldr_lit_fp_user(u32 insn, struct pt_regs *regs, unsigned long add
 	if (read_literal(regs, addr, &v, size[insn >> 30]))
 		return -EFAULT;
 	fpsimd_preserve_current_state();
+	/*
+	 * The saved state is now the only copy: a context switch before the
+	 * update below does not save the (stale) registers over it.
+	 */
+	fpsimd_flush_task_state(current);
 	sve_sync_to_fpsimd(current);
 	st = current->thread.uw.fpsimd_state;
 	st.vregs[RD(insn)] = v;
+	/*
+	 * A write to Vn zeroes Zn above bit 127 (SVE, and SME streaming
+	 * mode); the update below only copies the low 128 bits of each Zn.
+	 */
+	if (current->thread.fp_type == FP_STATE_SVE) {
+		unsigned int vq = sve_vq_from_vl(thread_get_cur_vl(&current->thread));
+		char *z = (char *)current->thread.sve_state +
+			  SVE_SIG_ZREG_OFFSET(vq, RD(insn)) - SVE_SIG_REGS_OFFSET;
+
+		memset(z + 16, 0, SVE_SIG_ZREG_SIZE(vq) - 16);
+	}
 	fpsimd_update_current_state(&st);
 	return 0;
 }

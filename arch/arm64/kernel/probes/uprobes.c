@@ -11,6 +11,8 @@
  */
 
 #include <linux/highmem.h>
+#include <linux/mm.h>
+#include <linux/pagemap.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
 #include <linux/uprobes.h>
@@ -18,7 +20,12 @@
 #include <linux/cacheflush.h>
 #include <asm/mmu.h>
 
-/* No real fault has this ESR: it marks "no fault during the step". */
+/*
+ * No real fault has this ESR (its upper bits are RES0): while a step runs,
+ * thread.fault_code holds it to tell "no fault during the step".  The
+ * task's own value is saved and put back, because the signal frame's
+ * esr_context reports thread.fault_code to user space.
+ */
 #define UPROBE_NO_FAULT	(~0UL)
 
 void arch_uprobe_copy_ixol(struct page *page, unsigned long vaddr, void *src,
@@ -31,6 +38,62 @@ void arch_uprobe_copy_ixol(struct page *page, unsigned long vaddr, void *src,
 	/* The XOL page is mapped executable already: sync the I-cache. */
 	sync_icache_aliases((unsigned long)dst, (unsigned long)dst + len);
 	kunmap_local(kaddr);
+}
+
+/*
+ * The instructions before a uprobe, read from the file (the page cache has
+ * the original text; the probed mm may already hold other uprobes' BRKs).
+ */
+struct file_text {
+	struct vm_area_struct *vma;
+	struct page *page;
+	pgoff_t index;
+};
+
+static int read_file_insn(void *ctx, unsigned long addr, u32 *insn)
+{
+	struct file_text *t = ctx;
+	struct vm_area_struct *vma = t->vma;
+	loff_t off = (loff_t)(addr - vma->vm_start) + ((loff_t)vma->vm_pgoff << PAGE_SHIFT);
+	pgoff_t index = off >> PAGE_SHIFT;
+	__le32 *p;
+
+	if (!t->page || t->index != index) {
+		if (t->page)
+			put_page(t->page);
+		t->page = read_mapping_page(vma->vm_file->f_mapping, index, NULL);
+		if (IS_ERR(t->page)) {
+			t->page = NULL;
+			return -EFAULT;
+		}
+		t->index = index;
+	}
+	p = kmap_local_page(t->page);
+	*insn = le32_to_cpu(p[(off & ~PAGE_MASK) / sizeof(*p)]);
+	kunmap_local(p);
+	return 0;
+}
+
+/*
+ * Is @addr between a load-exclusive and its store-exclusive?  A uprobe's
+ * BRK there clears the monitor on every iteration: the task would loop
+ * forever.  Looked for within the mapping only.  Called by the uprobes
+ * core with the mmap lock held.
+ */
+static bool uprobe_in_exclusive_window(struct mm_struct *mm, unsigned long addr)
+{
+	struct file_text t = { .vma = vma_lookup(mm, addr) };
+	unsigned int n;
+	bool ret;
+
+	if (!t.vma || !t.vma->vm_file)
+		return false;
+	n = min_t(unsigned long, PROBE_EXCL_WINDOW_SCAN,
+		  (addr - t.vma->vm_start) / AARCH64_INSN_SIZE);
+	ret = arm64_probe_in_excl_window(read_file_insn, &t, addr, n, PROBE_FOR_USER);
+	if (t.page)
+		put_page(t.page);
+	return ret;
 }
 
 int arch_uprobe_analyze_insn(struct arch_uprobe *auprobe, struct mm_struct *mm,
@@ -56,6 +119,8 @@ int arch_uprobe_analyze_insn(struct arch_uprobe *auprobe, struct mm_struct *mm,
 		auprobe->sim = NULL;
 		break;
 	}
+	if (uprobe_in_exclusive_window(mm, addr))
+		return -EOPNOTSUPP;
 	return 0;
 }
 
@@ -66,6 +131,7 @@ int arch_uprobe_pre_xol(struct arch_uprobe *auprobe, struct pt_regs *regs)
 	if (is_compat_task())
 		return -EINVAL;
 
+	utask->autask.saved_fault_code = current->thread.fault_code;
 	current->thread.fault_code = UPROBE_NO_FAULT;
 	instruction_pointer_set(regs, utask->xol_vaddr);
 	utask->autask.stepping_before = test_thread_flag(TIF_SINGLESTEP);
@@ -83,7 +149,7 @@ int arch_uprobe_post_xol(struct arch_uprobe *auprobe, struct pt_regs *regs)
 {
 	struct uprobe_task *utask = current->utask;
 
-	WARN_ON_ONCE(current->thread.fault_code != UPROBE_NO_FAULT);
+	current->thread.fault_code = utask->autask.saved_fault_code;
 	instruction_pointer_set(regs, utask->vaddr + AARCH64_INSN_SIZE);
 	end_step(utask);
 	return 0;
@@ -99,7 +165,12 @@ void arch_uprobe_abort_xol(struct arch_uprobe *auprobe, struct pt_regs *regs)
 {
 	struct uprobe_task *utask = current->utask;
 
-	current->thread.fault_code = UPROBE_NO_FAULT;
+	/*
+	 * A fault in the slot left its ESR there, for the signal it raised;
+	 * otherwise (a non-fault signal stopped the step) the task's own.
+	 */
+	if (current->thread.fault_code == UPROBE_NO_FAULT)
+		current->thread.fault_code = utask->autask.saved_fault_code;
 	instruction_pointer_set(regs, utask->vaddr);
 	end_step(utask);
 }
