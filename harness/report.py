@@ -7,7 +7,8 @@ Each RUN_DIR is what harness/boot.sh left: console.log, results/ (the tar
 stream from the guest) and info.  Test ids are <suite>:<name>.  Rules:
 
   * FAIL/UNRESOLVED (or a missing result) fails, unless the test is listed in
-    harness/expected-failures for IMPL;
+    harness/expected-failures for IMPL (as TEST, or TEST@FLAVOUR for the
+    boots of one flavour);
   * UNSUPPORTED/UNTESTED fails unless listed in harness/expected-unsupported;
   * a listed test that passes fails too (remove it from the list);
   * a required suite with no results fails;
@@ -215,8 +216,8 @@ def main():
     tests = set(conf)
     for c in cols.values():
         tests |= set(c)
-    tests |= {t for t in xfail if not t.startswith('config:')}
-    tests |= {t for t in xskip}
+    tests |= {t.split('@')[0] for t in xfail if not t.startswith('config:')}
+    tests |= {t.split('@')[0] for t in xskip}
 
     passed = failed = xfailed = skipped = 0
     problems = []
@@ -229,7 +230,10 @@ def main():
         for i, r in enumerate(results):
             where = suite if once else labels[i]
             res, note = r if r else ('MISSING', 'no result')
-            if t in xfail:
+            # an entry 'TEST@FLAVOUR' applies to that flavour's boots only
+            flav = where.split('/')[0]
+            listed_here = t in xfail or f'{t}@{flav}' in xfail
+            if listed_here:
                 if res == 'PASS':
                     verdict = 'FAIL'
                     problems.append(f'{t} [{where}] passes but is listed in expected-failures: remove it')

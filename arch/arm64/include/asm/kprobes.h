@@ -63,6 +63,7 @@ struct prev_kprobe {
 	struct kprobe *kp;
 	unsigned int status;
 	unsigned long saved_daif;
+	unsigned long saved_pmr;
 };
 
 /* Nesting depth: a hit in a handler, in a step, in a fault of a step ... */
@@ -71,6 +72,7 @@ struct prev_kprobe {
 struct kprobe_ctlblk {
 	unsigned int kprobe_status;
 	unsigned long saved_daif;	/* the I and F bits the step masked */
+	unsigned long saved_pmr;	/* pmr_save before the step (pseudo-NMI) */
 	unsigned int nest;
 	struct prev_kprobe prev[KPROBE_NEST_MAX];
 };

@@ -275,16 +275,16 @@ const struct probe_insn_class arm64_probe_insn_table[] = {
 	SIM_BR(0xfffffc1f, 0xd63f0000, sim_b_reg, "BLR", "branch: the target is the next PC"),
 	SIM_BR(0xfffffc1f, 0xd65f0000, sim_b_reg, "RET", "branch: the target is the next PC"),
 	REJ(0xfe000000, 0xd6000000,
-	       "other branch (register): BRAA/BLRAA/RETAA..., ERET, DRPS",
-	       "pointer-authenticated branch or exception return"),
+	    "other branch (register): BRAA/BLRAA/RETAA..., ERET, DRPS",
+	    "pointer-authenticated branch or exception return"),
 
 	/* Branches (immediate) */
 	SIM_BR(0x7c000000, 0x14000000, sim_b_imm, "B, BL", "PC-relative branch"),
 	SIM_BR(0x7e000000, 0x34000000, sim_cb, "CBZ, CBNZ", "PC-relative branch"),
 	SIM_BR(0x7e000000, 0x36000000, sim_tb, "TBZ, TBNZ", "PC-relative branch"),
 	REJ(0x1c000000, 0x14000000,
-	       "other branch/system encodings",
-	       "unallocated, or a newer branch (CB<cc>, ...) the probes do not simulate"),
+	    "other branch/system encodings",
+	    "unallocated, or a newer branch (CB<cc>, ...) the probes do not simulate"),
 
 	/* ---- op0 = x1x0: loads and stores ---- */
 	/* Load register (literal) */
@@ -362,7 +362,7 @@ const struct probe_insn_class arm64_probe_insn_table[] = {
 	XOL(0xfffff800, 0xdac14000, "XPACI/XPACD"),
 	XOL(0x7f000000, 0x1b000000, "data processing (3 source): MADD, MSUB, SMULH..."),
 	REJ(0x0e000000, 0x0a000000, "other data processing (register)",
-	    "unallocated, or newer (FEAT_PAuth_LR PACIASPPC, AUTIASPPCR...): may depend on its own address"),
+	    "unallocated, or newer (FEAT_PAuth_LR PACIASPPC...): may depend on its own address"),
 
 	/* ---- op0 = x111: scalar floating-point and Advanced SIMD ---- */
 	XOL(0x0e000000, 0x0e000000, "SIMD&FP data processing"),

@@ -132,6 +132,7 @@ static u32 e_add1(int rd)		/* ADD Xd, Xd, #1 */
 
 #define E_RET		0xd65f03c0
 #define E_BTI_C		0xd503245f
+#define E_BTI_JC	0xd50324df
 
 /* ---- generated code ---- */
 static const int s_regs[] = { 26, 25, 24, 23, 22 };
@@ -303,7 +304,8 @@ static void unmap_far(struct diff_env *env)
  * page and the exit on the second; for a literal load, random data.
  * Returns false if the address is taken (inside the kernel image, say).
  */
-static bool map_far(struct diff_env *env, unsigned long target, int si, int t, bool code)
+static bool map_far(struct diff_env *env, unsigned long target, int si, int t, bool code,
+		    bool landing)
 {
 	unsigned long base = target & PAGE_MASK, i;
 	void *p;
@@ -327,6 +329,8 @@ static bool map_far(struct diff_env *env, unsigned long target, int si, int t, b
 			w[i] = e_add1(t);
 		w[i++] = e_str_x(31, s_regs[si], OFF(flag) + 8 * EXIT_FAR);
 		memcpy(&w[i], env->tail[si], 4 * env->tail_len[si]);
+		if (landing)
+			w[(target - base) / 4] = E_BTI_JC;
 		flush_icache_range(base, base + 2 * PAGE_SIZE);
 		set_memory_rox(base, 2);
 	} else {
@@ -361,10 +365,11 @@ static void snapshot(struct diff_result *r, const struct diff_ctx *c)
 
 /*
  * Run the entry code once from @in.  The entry code is written at run time
- * (like a JIT's), so it has no kCFI type: the call is exempt from kCFI.  The test SP is SP_GAP below this
- * function's; the stack above it is seeded from @stack first (with IRQs
- * off, or an interrupt could write there before the run).  Below the test
- * SP, the probe's own exception frames go: that memory is not compared.
+ * (like a JIT's), so it has no kCFI type: the call is exempt from kCFI.
+ * The test SP is SP_GAP below this function's; the stack above it is
+ * seeded from @stack first (with IRQs off, or an interrupt could write
+ * there before the run).  Below the test SP, the probe's own exception
+ * frames go: that memory is not compared.
  */
 static void __nocfi run_once(struct diff_env *env, struct layout *l,
 			     const struct diff_ctx *in, const u8 *stack, bool irqs_off,
@@ -376,6 +381,8 @@ static void __nocfi run_once(struct diff_env *env, struct layout *l,
 
 	memcpy(c, in, sizeof(*c));
 	memset(c->flag, 0xff, sizeof(c->flag));
+	if (IS_ENABLED(CONFIG_SHADOW_CALL_STACK))
+		asm volatile("mov %0, x18" : "=r" (c->x_in[18]));	/* see pick_layout() */
 	kernel_neon_begin();
 	if (irqs_off)
 		local_irq_save(flags);
@@ -399,6 +406,7 @@ struct diff_case {
 	bool data_regs;		/* x1, x2 point into ctx->data */
 	unsigned long target;	/* branch target or literal address, 0 if none */
 	bool target_code;
+	bool landing;		/* the target must be a BTI landing pad */
 };
 
 static void post_nop(struct kprobe *p, struct pt_regs *regs, unsigned long flags)
@@ -414,6 +422,17 @@ static int regs_used(u32 insn)
 static bool pick_layout(u32 insn, int *ti, int *si)
 {
 	int used = regs_used(insn), i, j;
+
+	/*
+	 * With the shadow call stack x18 is its pointer, kept valid at every
+	 * instruction (kernel code is built with -ffixed-x18): an exception
+	 * taken with another x18 -- the probe's own -- would push return
+	 * addresses anywhere.  So x18 keeps its value (run_once()), and an
+	 * encoding that may write it (Rd/Rt = x18), which kernel code never
+	 * has, is not run.
+	 */
+	if (IS_ENABLED(CONFIG_SHADOW_CALL_STACK) && (insn & 31) == 18)
+		return false;
 
 	for (i = 0; i < NT; i++) {
 		if (used & BIT(t_regs[i]))
@@ -493,8 +512,10 @@ static int run_case(struct diff_env *env, const char *cls, const struct diff_cas
 		if (dc->target >= (unsigned long)_text - 2 * PAGE_SIZE &&
 		    dc->target < (unsigned long)_end + PAGE_SIZE)
 			return -EAGAIN;
-		if (!map_far(env, dc->target, si, l->t, dc->target_code))
+		if (!map_far(env, dc->target, si, l->t, dc->target_code, dc->landing))
 			return -EAGAIN;
+	} else if (dc->landing) {
+		return -EAGAIN;		/* no landing pad in the sleds */
 	}
 	if (arm64_kprobe_retarget_for_test(kp, dc->insn)) {
 		unmap_far(env);
@@ -716,8 +737,21 @@ static void run_sim_class(struct diff_env *env, const struct sim_class *sc,
 
 			if (rn == 31)	/* BR XZR: a branch to address 0 */
 				continue;
+			/* x18 keeps the shadow call stack (see pick_layout()) */
+			if (IS_ENABLED(CONFIG_SHADOW_CALL_STACK) && rn == 18) {
+				st->skipped++;
+				continue;
+			}
+			/*
+			 * With a BTI kernel the sleds are guarded text: BR and
+			 * BLR (natively, and simulated, which sets BTYPE the
+			 * same way) must land on a landing pad.  They go to a
+			 * far page instead, with a BTI JC at the target; RET
+			 * sets no BTYPE and lands anywhere.
+			 */
+			dc.landing = IS_ENABLED(CONFIG_ARM64_BTI_KERNEL) && !(insn & BIT(22));
 			off = sled_offset(env);
-			if (prandom_u32_state(&env->rnd) % 4 == 0)
+			if (dc.landing || prandom_u32_state(&env->rnd) % 4 == 0)
 				off = (s64)(rnd64(env) % SZ_256M) - SZ_128M;
 			off &= ~3LL;
 			dc.target = env->x[ti] + off;

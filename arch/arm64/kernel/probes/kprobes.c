@@ -156,6 +156,31 @@ static int prepare_slot(struct kprobe *p)
 	return ret;
 }
 
+/*
+ * With kCFI (CONFIG_CFI_CLANG), the word right before a function that may
+ * be called indirectly is its type hash, which every indirect caller
+ * reads and compares: data in the middle of text, that a BRK would turn
+ * into a CFI failure.  Which functions have one is the compiler's choice.
+ * With BTI, such a function must start with a landing pad for BLR (BTI c,
+ * BTI jc, PACIASP, PACIBSP), so a word before anything else is never read
+ * as a type; without BTI, the word before any symbol is refused.
+ */
+static bool kcfi_type_word(unsigned long addr)
+{
+	unsigned long size, offset, next = addr + AARCH64_INSN_SIZE;
+	u32 insn;
+
+	if (!IS_ENABLED(CONFIG_CFI_CLANG) ||
+	    !kallsyms_lookup_size_offset(next, &size, &offset) || offset)
+		return false;
+	if (!IS_ENABLED(CONFIG_ARM64_BTI_KERNEL) || read_orig_insn(next, &insn))
+		return true;
+	return insn == aarch64_insn_gen_hint(AARCH64_INSN_HINT_BTIC) ||
+	       insn == aarch64_insn_gen_hint(AARCH64_INSN_HINT_BTIJC) ||
+	       insn == aarch64_insn_gen_hint(AARCH64_INSN_HINT_PACIASP) ||
+	       insn == aarch64_insn_gen_hint(AARCH64_INSN_HINT_PACIBSP);
+}
+
 int arch_prepare_kprobe(struct kprobe *p)
 {
 	unsigned long addr = (unsigned long)p->addr;
@@ -164,6 +189,11 @@ int arch_prepare_kprobe(struct kprobe *p)
 
 	if (!IS_ALIGNED(addr, AARCH64_INSN_SIZE))
 		return -EINVAL;
+	if (kcfi_type_word(addr)) {
+		pr_info_ratelimited("%pS: may be the kCFI type of %pS, not probed\n",
+				    p->addr, (void *)(addr + AARCH64_INSN_SIZE));
+		return -EINVAL;
+	}
 	if (read_orig_insn(addr, &insn))
 		return -EFAULT;
 
@@ -367,7 +397,7 @@ int arm64_kprobes_quarantine_drain_for_test(void)
 	else
 		rcu_barrier();
 	while (atomic_read(&slots_in_quarantine))
-		msleep(1);
+		usleep_range(1000, 2000);
 	return n;
 }
 EXPORT_SYMBOL_IF_KUNIT(arm64_kprobes_quarantine_drain_for_test);
@@ -382,6 +412,7 @@ static void __kprobes push_kprobe(struct kprobe_ctlblk *kcb)
 	prev->kp = kprobe_running();
 	prev->status = kcb->kprobe_status;
 	prev->saved_daif = kcb->saved_daif;
+	prev->saved_pmr = kcb->saved_pmr;
 }
 
 /* The probe is done: back to the state of the probe it nested in, if any. */
@@ -397,6 +428,7 @@ static void __kprobes finish_kprobe(struct kprobe_ctlblk *kcb)
 	__this_cpu_write(current_kprobe, prev->kp);
 	kcb->kprobe_status = prev->status;
 	kcb->saved_daif = prev->saved_daif;
+	kcb->saved_pmr = prev->saved_pmr;
 }
 
 static void __kprobes post_kprobe(struct kprobe *p, struct pt_regs *regs,
@@ -433,6 +465,30 @@ static bool __kprobes may_boost(struct kprobe *p, struct pt_regs *regs,
 	return true;
 }
 
+/*
+ * A step runs with IRQs and FIQs masked in PSTATE.  With pseudo-NMI the
+ * kernel's view of "interrupts disabled" is the priority mask saved in
+ * pmr_save, not PSTATE.I: mark it masked too (the convention of
+ * local_daif_mask()), or code that runs in the step's fault path would
+ * take the stepping context for a preemptible one (kprobe_page_fault()
+ * would not call us, and the fault handler could sleep in the step).
+ */
+static void __kprobes mask_for_step(struct pt_regs *regs, struct kprobe_ctlblk *kcb)
+{
+	kcb->saved_daif = regs->pstate & (PSR_I_BIT | PSR_F_BIT);
+	regs->pstate |= PSR_I_BIT | PSR_F_BIT;
+	kcb->saved_pmr = regs->pmr_save;
+	if (system_uses_irq_prio_masking())
+		regs->pmr_save |= GIC_PRIO_PSR_I_SET;
+}
+
+static void __kprobes unmask_after_step(struct pt_regs *regs, struct kprobe_ctlblk *kcb)
+{
+	regs->pstate = (regs->pstate & ~(u64)(PSR_I_BIT | PSR_F_BIT)) | kcb->saved_daif;
+	if (system_uses_irq_prio_masking())
+		regs->pmr_save = kcb->saved_pmr;
+}
+
 /* Run the replaced instruction of @p, after its pre-handler (if any). */
 static void __kprobes run_insn(struct kprobe *p, struct pt_regs *regs,
 			       struct kprobe_ctlblk *kcb)
@@ -457,8 +513,7 @@ static void __kprobes run_insn(struct kprobe *p, struct pt_regs *regs,
 	/* Step with IRQs and FIQs masked; the step's BRK brings us back. */
 	if (kcb->kprobe_status != KPROBE_REENTER)
 		kcb->kprobe_status = KPROBE_HIT_SS;
-	kcb->saved_daif = regs->pstate & (PSR_I_BIT | PSR_F_BIT);
-	regs->pstate |= PSR_I_BIT | PSR_F_BIT;
+	mask_for_step(regs, kcb);
 	regs->pc = SLOT_ADDR(p, KPROBE_SLOT_STEP);
 }
 
@@ -538,7 +593,7 @@ static int __kprobes kprobe_step_done(struct pt_regs *regs)
 	    instruction_pointer(regs) != SLOT_ADDR(p, KPROBE_SLOT_STEP + 1))
 		return DBG_HOOK_ERROR;
 
-	regs->pstate = (regs->pstate & ~(u64)(PSR_I_BIT | PSR_F_BIT)) | kcb->saved_daif;
+	unmask_after_step(regs, kcb);
 	regs->pc = (unsigned long)p->addr + AARCH64_INSN_SIZE;
 	post_kprobe(p, regs, kcb);
 	return DBG_HOOK_HANDLED;
@@ -587,7 +642,7 @@ int __kprobes kprobe_fault_handler(struct pt_regs *regs, unsigned int fsr)
 		return 0;
 
 	regs->pc = (unsigned long)p->addr;
-	regs->pstate = (regs->pstate & ~(u64)(PSR_I_BIT | PSR_F_BIT)) | kcb->saved_daif;
+	unmask_after_step(regs, kcb);
 	finish_kprobe(kcb);
 	/* Handle the fault with the interrupt mask it would have had in place. */
 	local_daif_inherit(regs);
