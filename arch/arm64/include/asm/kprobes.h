@@ -51,11 +51,6 @@ struct arch_specific_insn {
 	kprobe_opcode_t *xol;	/* execution slot, NULL when simulated */
 	probe_sim_fn *sim;	/* simulation handler, NULL when stepped */
 	bool boostable;		/* the slot branches back by itself */
-	/*
-	 * A task may have been preempted in the boosted slot: free it only
-	 * after an RCU Tasks grace period.
-	 */
-	bool left_preemptible;
 };
 
 /* Probe state saved while a nested hit is handled. */

@@ -201,7 +201,6 @@ int arch_prepare_kprobe(struct kprobe *p)
 	p->ainsn.xol = NULL;
 	p->ainsn.sim = NULL;
 	p->ainsn.boostable = false;
-	p->ainsn.left_preemptible = false;
 
 	/*
 	 * An instruction with an exception-table entry expects its faults to
@@ -288,7 +287,7 @@ static void slot_quarantine_free(struct work_struct *work)
 	kfree(q);
 }
 
-/* RCU callbacks run in softirq context; the slot cache takes a mutex. */
+/* RCU Tasks callbacks run with BH disabled; the slot cache takes a mutex. */
 static void slot_quarantine_end(struct rcu_head *rcu)
 {
 	struct slot_quarantine *q = container_of(rcu, struct slot_quarantine, rcu);
@@ -305,21 +304,20 @@ void arch_remove_kprobe(struct kprobe *p)
 		return;
 	/*
 	 * The core disarmed the probe and waited for an RCU grace period
-	 * before calling us, so no CPU is in the BRK handler for it, and no
-	 * CPU is in a step (IRQs masked) or in a boosted slot entered with
-	 * IRQs masked (nothing can switch the task out between the slot's two
-	 * instructions).  A boosted slot entered with IRQs enabled on a
-	 * preemptible kernel is different: an interrupt between the slot's
-	 * instruction and its branch back may preempt the task right there
-	 * (the instruction itself may have made it preemptible, e.g. the
-	 * store of an inlined preempt_enable()), and synchronize_rcu() does
-	 * not wait for a preempted task.  RCU Tasks does: a task is quiescent
-	 * only after a voluntary context switch, in user mode or idle.
-	 * left_preemptible was set by the BRK handler, with IRQs masked,
-	 * before any task could enter the slot; the grace period the core
-	 * waited for makes it visible here.
+	 * before calling us, so no CPU is in the BRK handler for it or in a
+	 * step (IRQs masked).  On a kernel without CONFIG_PREEMPTION no task
+	 * is in a boosted slot either.  On a preemptible one, an interrupt
+	 * between a boosted slot's instruction and its branch back may
+	 * preempt the task right there (the instruction itself may have made
+	 * it preemptible, e.g. the store of an inlined preempt_enable()), and
+	 * synchronize_rcu() does not wait for a preempted task.  RCU Tasks
+	 * does: a task is quiescent only after a voluntary context switch, in
+	 * user mode or idle.  Every boostable slot waits for it: whether a
+	 * slot was entered with IRQs enabled is not known reliably here (the
+	 * core copies ainsn into an aggregate probe while the original is
+	 * still live, so a flag set by a hit could be lost).
 	 */
-	if (IS_ENABLED(CONFIG_PREEMPTION) && READ_ONCE(p->ainsn.left_preemptible)) {
+	if (IS_ENABLED(CONFIG_PREEMPTION) && p->ainsn.boostable) {
 		q = kmalloc(sizeof(*q), GFP_KERNEL);
 		if (q) {
 			q->slot = p->ainsn.xol;
@@ -443,26 +441,18 @@ static void __kprobes post_kprobe(struct kprobe *p, struct pt_regs *regs,
 
 /*
  * A boosted slot runs after the probe state is gone, so nothing may run
- * after the instruction.  On a preemptible kernel, a slot entered with
- * IRQs enabled may be left by a preemption between its two instructions,
- * whatever preempt_count() is now: the instruction itself may drop it to
- * zero.  Mark such a slot; arch_remove_kprobe() then frees it only after
- * an RCU Tasks grace period.  No allowed instruction unmasks IRQs (MSR is
- * refused), so a slot entered with IRQs masked -- DAIF.I or, with
- * pseudo-NMI, the priority mask -- is left by its own branch; a
- * pseudo-NMI taken in between returns to it without scheduling.
+ * after the instruction.  On a preemptible kernel the task may be
+ * preempted between the slot's two instructions -- whatever
+ * preempt_count() is now, the instruction itself may drop it to zero --
+ * which is why arch_remove_kprobe() frees boostable slots only after an
+ * RCU Tasks grace period there.
  */
 static bool __kprobes may_boost(struct kprobe *p, struct pt_regs *regs,
 				struct kprobe_ctlblk *kcb)
 {
 	if (!p->ainsn.boostable)
 		return false;
-	if (kcb->kprobe_status != KPROBE_REENTER && p->post_handler)
-		return false;
-	if (IS_ENABLED(CONFIG_PREEMPTION) && interrupts_enabled(regs) &&
-	    !READ_ONCE(p->ainsn.left_preemptible))
-		WRITE_ONCE(p->ainsn.left_preemptible, true);
-	return true;
+	return kcb->kprobe_status == KPROBE_REENTER || !p->post_handler;
 }
 
 /*
@@ -479,7 +469,7 @@ static void __kprobes mask_for_step(struct pt_regs *regs, struct kprobe_ctlblk *
 	regs->pstate |= PSR_I_BIT | PSR_F_BIT;
 	kcb->saved_pmr = regs->pmr_save;
 	if (system_uses_irq_prio_masking())
-		regs->pmr_save |= GIC_PRIO_PSR_I_SET;
+		regs->pmr_save = GIC_PRIO_IRQON | GIC_PRIO_PSR_I_SET;
 }
 
 static void __kprobes unmask_after_step(struct pt_regs *regs, struct kprobe_ctlblk *kcb)
@@ -529,8 +519,6 @@ static int __kprobes run_insn_stateless(struct kprobe *p, struct pt_regs *regs)
 		return DBG_HOOK_HANDLED;
 	}
 	if (p->ainsn.boostable) {
-		if (IS_ENABLED(CONFIG_PREEMPTION) && interrupts_enabled(regs))
-			WRITE_ONCE(p->ainsn.left_preemptible, true);
 		regs->pc = SLOT_ADDR(p, KPROBE_SLOT_BOOST);
 		return DBG_HOOK_HANDLED;
 	}

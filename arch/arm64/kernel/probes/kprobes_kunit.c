@@ -235,13 +235,13 @@ static void test_xol(struct kunit *test)
 
 /*
  * ---- boosted slots and preemption ----
- * A task may be preempted between a boosted slot's instruction and its
- * branch back when it entered the slot with IRQs enabled on a preemptible
- * kernel -- even from a preempt-disabled section, since the instruction
- * may be the store of a preempt_enable().  QEMU's TCG cannot deliver an
- * interrupt between those two instructions (they are one translation
- * block), so this tests the rule that keeps such a task safe: the slot
- * does not go back to the slot cache before an RCU Tasks grace period.
+ * On a preemptible kernel a task may be preempted between a boosted
+ * slot's instruction and its branch back -- even from a preempt-disabled
+ * section, since the instruction may be the store of a preempt_enable().
+ * QEMU's TCG cannot deliver an interrupt between those two instructions
+ * (they are one translation block), so this tests the rule that keeps
+ * such a task safe: there, a boostable slot does not go back to the slot
+ * cache before an RCU Tasks grace period, whatever context hit it.
  */
 static kprobe_opcode_t *hit_and_remove(struct kunit *test, bool irqs_off, bool preempt_off)
 {
@@ -292,7 +292,7 @@ static void test_boost_slot_lifetime(struct kunit *test)
 	int i, n;
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		bool kept = preemptible && !cases[i].irqs_off;
+		bool kept = preemptible;
 
 		arm64_kprobes_quarantine_drain_for_test();
 		slot = hit_and_remove(test, cases[i].irqs_off, cases[i].preempt_off);

@@ -60,9 +60,9 @@ static void rethook_complete_regs(struct pt_regs *regs)
 	pstate |= is_kernel_in_hyp_mode() ? PSR_MODE_EL2h : PSR_MODE_EL1h;
 	if (system_uses_hw_pan())
 		pstate |= read_sysreg_s(SYS_PSTATE_PAN) & PSR_PAN_BIT;
-	if (cpus_have_final_cap(ARM64_HAS_DIT))
+	if (alternative_has_cap_unlikely(ARM64_HAS_DIT))
 		pstate |= read_sysreg_s(SYS_PSTATE_DIT) & PSR_DIT_BIT;
-	if (cpus_have_final_cap(ARM64_SSBS))
+	if (alternative_has_cap_unlikely(ARM64_SSBS))
 		pstate |= read_sysreg_s(SYS_PSTATE_SSBS) & PSR_SSBS_BIT;
 	if (system_supports_mte())
 		pstate |= read_sysreg_s(SYS_PSTATE_TCO) & PSR_TCO_BIT;

@@ -15,6 +15,7 @@
 #include <linux/pagemap.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
+#include <linux/shmem_fs.h>
 #include <linux/uprobes.h>
 
 #include <linux/cacheflush.h>
@@ -50,6 +51,16 @@ struct file_text {
 	pgoff_t index;
 };
 
+/* As the uprobes core reads the probed instruction (shmem has no read_folio). */
+static struct page *read_text_page(struct file *file, pgoff_t index)
+{
+	struct address_space *mapping = file->f_mapping;
+
+	if (mapping->a_ops->read_folio)
+		return read_mapping_page(mapping, index, file);
+	return shmem_read_mapping_page(mapping, index);
+}
+
 static int read_file_insn(void *ctx, unsigned long addr, u32 *insn)
 {
 	struct file_text *t = ctx;
@@ -61,7 +72,7 @@ static int read_file_insn(void *ctx, unsigned long addr, u32 *insn)
 	if (!t->page || t->index != index) {
 		if (t->page)
 			put_page(t->page);
-		t->page = read_mapping_page(vma->vm_file->f_mapping, index, NULL);
+		t->page = read_text_page(vma->vm_file, index);
 		if (IS_ERR(t->page)) {
 			t->page = NULL;
 			return -EFAULT;
