@@ -49,12 +49,14 @@ start=$(date +%s)
 msg "fresh-check: debootstrap bookworm (minbase) from $mirror into ${root#$ROOT/}"
 $SUDO debootstrap --variant=minbase bookworm "$root" "$mirror" > "$FRESH/debootstrap.log" 2>&1 ||
 	die "debootstrap failed (see ${FRESH#$ROOT/}/debootstrap.log)"
-# The same suites (updates, security) as this machine.
-$SUDO cp /etc/apt/sources.list "$root/etc/apt/" 2>/dev/null || true
-$SUDO mkdir -p "$root/etc/apt/sources.list.d"
-for f in /etc/apt/sources.list.d/debian.sources; do
-	[ -f "$f" ] && $SUDO cp "$f" "$root/etc/apt/sources.list.d/"
-done
+# The same Debian suites (updates, security) as this machine.
+if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+	$SUDO mkdir -p "$root/etc/apt/sources.list.d"
+	$SUDO cp /etc/apt/sources.list.d/debian.sources "$root/etc/apt/sources.list.d/"
+	$SUDO rm -f "$root/etc/apt/sources.list"
+elif [ -f /etc/apt/sources.list ]; then
+	$SUDO cp /etc/apt/sources.list "$root/etc/apt/"
+fi
 $SUDO mount --bind /dev "$root/dev"
 $SUDO mount --bind /dev/pts "$root/dev/pts"
 $SUDO mount -t proc proc "$root/proc"
