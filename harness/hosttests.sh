@@ -12,6 +12,11 @@ gcc -O2 -Wall -Wextra -Wno-unused-parameter -Werror -I "$ROOT/harness/host/shim"
 	-I "$ROOT/arch/arm64/include" -o "$host" "$ROOT/harness/host/decode_host.c" \
 	"$ROOT/arch/arm64/kernel/probes/decode.c" || { echo "decode-host-build FAIL" >> "$out"; exit 0; }
 echo "decode-host-build PASS" >> "$out"
+if r=$("$host" excl-group); then
+	echo "decode-excl-group PASS $r" >> "$out"
+else
+	echo "decode-excl-group FAIL $r" >> "$out"
+fi
 
 log=$RUN_DIR/decoder-safety.txt
 seed=${DECODER_SEED:-0x5eed2026}

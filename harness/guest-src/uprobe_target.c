@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -19,6 +20,32 @@ unsigned long f_calls(unsigned long x);
 unsigned long f_sys(unsigned long x, unsigned long tp);
 unsigned long f_memory(unsigned long *p);
 unsigned long f_fault(unsigned long *p);
+unsigned long f_sve(unsigned char *buf);
+
+/*
+ * A simulated LDR Q (literal) of a task with live SVE state must zero the
+ * Z register above bit 127, as the CPU does: print the VL, the low 16 bytes
+ * and how many bytes above them are not zero (0 on the CPU).
+ */
+static void sve_literal(void)
+{
+	unsigned char z[256];	/* the largest VL, 2048 bits */
+	unsigned long vl, i, nz = 0;
+	uint64_t lo, hi;
+
+	if (!(getauxval(AT_HWCAP) & HWCAP_SVE)) {
+		printf("f_sve unavailable\n");
+		return;
+	}
+	memset(z, 0x55, sizeof(z));
+	vl = f_sve(z);
+	for (i = 16; i < vl && i < sizeof(z); i++)
+		nz += z[i] != 0;
+	memcpy(&lo, z, 8);
+	memcpy(&hi, z + 8, 8);
+	printf("f_sve vl %lu q %#llx:%#llx upper-nonzero %lu\n", vl,
+	       (unsigned long long)hi, (unsigned long long)lo, nz);
+}
 
 /*
  * The ESR record of a signal frame (ESR_MAGIC in the kernel's uapi
@@ -84,6 +111,7 @@ int main(int argc, char **argv)
 	printf("f_calls %lu\n", f_calls(10));
 	printf("f_sys %#lx\n", f_sys(42, (unsigned long)__builtin_thread_pointer()));
 	printf("f_memory %lu %lu %lu\n", f_memory(mem), mem[1], mem[2]);
+	sve_literal();
 
 	struct sigaction sa = { .sa_flags = SA_SIGINFO };
 

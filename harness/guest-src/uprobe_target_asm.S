@@ -5,7 +5,7 @@
  * instruction runs exactly once per call of its function.  ur_NAME marks
  * one that a uprobe must refuse.
  */
-	.arch	armv8.5-a+lse
+	.arch	armv8.5-a+lse+sve
 	.text
 
 	.macro	func, name
@@ -122,3 +122,20 @@ us_eor_shift:	eor	x0, x4, x2, lsl #3	// site eor_shift
 	us_ldr_fault:	ldr	x0, [x0, #8]		// site ldr_fault
 	ret
 	.size	f_fault, . - f_fault
+
+/*
+ * u64 f_sve(u8 *buf): Z2 all ones, then LDR Q2 (literal), which zeroes Z2
+ * above bit 127; stores Z2 (VL bytes) to buf and returns VL in bytes.
+ * Called only when the CPU has SVE.  (uprobes refuse SVE instructions:
+ * the function starts with another one for its entry and return probes.)
+ */
+	func	f_sve
+	mov	x1, x0			// not SVE: the function's uprobes go here
+	dup	z2.b, #-1
+	us_ldr_lit_q_sve:	ldr	q2, 1f		// site ldr_lit_q_sve
+	str	z2, [x1]
+	rdvl	x0, #1
+	ret
+	.balign	16
+1:	.quad	0x0102030405060708, 0x0a0b0c0d0e0f1011
+	.size	f_sve, . - f_sve

@@ -45,6 +45,25 @@ int main(int argc, char **argv)
 		}
 		return 0;
 	}
+	if (argc >= 2 && !strcmp(argv[1], "excl-group")) {
+		/* every LDXR/STXR row matches only words of PROBE_EXCL_GROUP */
+		int bad = 0, rows = 0;
+
+		for (i = 0; i < arm64_probe_insn_table_size; i++) {
+			const struct probe_insn_class *c = &arm64_probe_insn_table[i];
+
+			if (!(c->flags & (PROBE_CLS_EXCL_LOAD | PROBE_CLS_EXCL_STORE)))
+				continue;
+			rows++;
+			if ((c->mask & PROBE_EXCL_GROUP_MASK) != PROBE_EXCL_GROUP_MASK ||
+			    (c->value & PROBE_EXCL_GROUP_MASK) != PROBE_EXCL_GROUP_VALUE) {
+				printf("row %u (%s) matches words outside the group\n", i, c->name);
+				bad++;
+			}
+		}
+		printf("%d exclusive rows, %d outside the group\n", rows, bad);
+		return bad || !rows;
+	}
 	if (argc >= 2 && !strcmp(argv[1], "classify")) {
 		uint32_t w;
 
@@ -72,6 +91,6 @@ int main(int argc, char **argv)
 		}
 		return fclose(f) ? 1 : 0;
 	}
-	fprintf(stderr, "usage: %s table | classify [user] | random N SEED FILE\n", argv[0]);
+	fprintf(stderr, "usage: %s table | excl-group | classify [user] | random N SEED FILE\n", argv[0]);
 	return 2;
 }

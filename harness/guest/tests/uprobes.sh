@@ -93,6 +93,20 @@ check r_f_calls ret "$(echo "$ref" | sed -n 's/^f_calls //p')"
 check r_f_sys ret "$(echo "$ref" | sed -n 's/^f_sys //p')"
 check r_f_memory ret "$(echo "$ref" | sed -n 's/^f_memory \([0-9]*\) .*/\1/p')"
 check r_f_leaf ret 13
+# The SVE case: the reference run (no probes) is the CPU's answer; it needs
+# SVE with a VL above 128 bits, or there is nothing above bit 127 to zero.
+sve=$(echo "$ref" | sed -n 's/^f_sve vl \([0-9]*\) q \(.*\) upper-nonzero \([0-9]*\)$/\1 \2 \3/p')
+set -- $sve
+if [ -z "$sve" ]; then
+	res sve FAIL "no SVE in the guest: $(echo "$ref" | grep f_sve)"
+elif [ "$1" -le 16 ] || [ "$3" != 0 ] || [ "$2" != 0xa0b0c0d0e0f1011:0x102030405060708 ]; then
+	res sve FAIL "reference run: vl $1 q $2 upper-nonzero $3"
+else
+	# The probed run is compared with the reference in uprobes.output.
+	res sve PASS "vl $1"
+	check r_f_sve ret "$1"
+fi
+
 [ $vals_ok = 1 ] && res values PASS || res values FAIL "$detail"
 
 echo > $T/uprobe_events

@@ -34,13 +34,12 @@ int kprobe_breakpoint_handler(struct pt_regs *regs, unsigned long esr);
 
 #define __ARCH_WANT_KPROBES_INSN_SLOT
 /*
- * A slot holds the probed instruction twice: [0] insn, [1] a branch back
- * to the next instruction (when it is in range), [2] insn, [3] BRK that
- * ends a step.  Entering at [0] costs no second exception ("boosted").
+ * A slot is two words: the probed instruction, then either a branch back
+ * to the next instruction ("boosted": leaving costs no second exception),
+ * or the BRK that ends a step, when a post_handler must run or the branch
+ * does not reach.  The second word says which.
  */
-#define MAX_INSN_SIZE			4
-#define KPROBE_SLOT_BOOST		0
-#define KPROBE_SLOT_STEP		2
+#define MAX_INSN_SIZE			2
 
 static inline void flush_insn_slot(struct kprobe *p) { }
 #define kretprobe_blacklist_size	0
@@ -50,7 +49,6 @@ typedef u32 kprobe_opcode_t;
 struct arch_specific_insn {
 	kprobe_opcode_t *xol;	/* execution slot, NULL when simulated */
 	probe_sim_fn *sim;	/* simulation handler, NULL when stepped */
-	bool boostable;		/* the slot branches back by itself */
 };
 
 /* Probe state saved while a nested hit is handled. */
@@ -78,6 +76,8 @@ int kprobe_fault_handler(struct pt_regs *regs, unsigned int fsr);
 #if IS_ENABLED(CONFIG_ARM64_KPROBES_KUNIT_TEST)
 int arm64_kprobe_retarget_for_test(struct kprobe *p, u32 insn);
 int arm64_kprobes_quarantine_drain_for_test(void);
+bool arm64_kprobes_at_max_nest_for_test(struct kprobe *running,
+					void (*fn)(void *), void *arg);
 #endif
 
 #endif /* CONFIG_KPROBES */

@@ -70,6 +70,13 @@ bool arm64_probe_in_excl_window(int (*read)(void *ctx, unsigned long addr, u32 *
 
 /* How far back a probe looks for the LDXR of an exclusive window. */
 #define PROBE_EXCL_WINDOW_SCAN	32
+/*
+ * Every row flagged PROBE_CLS_EXCL_LOAD or PROBE_CLS_EXCL_STORE matches
+ * only words of this group (load/store exclusive: bits 29:23 = 0010000),
+ * so the window search decodes no other word.  The host tests check it.
+ */
+#define PROBE_EXCL_GROUP_MASK	0x3f800000
+#define PROBE_EXCL_GROUP_VALUE	0x08000000
 
 extern const struct probe_insn_class arm64_probe_insn_table[];
 extern const unsigned int arm64_probe_insn_table_size;

@@ -452,6 +452,8 @@ bool arm64_probe_in_excl_window(int (*read)(void *ctx, unsigned long addr, u32 *
 	for (i = 1; i <= n; i++) {
 		if (read(ctx, addr - i * 4, &insn))
 			return true;
+		if ((insn & PROBE_EXCL_GROUP_MASK) != PROBE_EXCL_GROUP_VALUE)
+			continue;
 		c = arm64_probe_class(insn, users);
 		if (c->flags & PROBE_CLS_EXCL_STORE)
 			return false;

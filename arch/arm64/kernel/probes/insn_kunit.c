@@ -517,6 +517,8 @@ static int run_case(struct diff_env *env, const char *cls, const struct diff_cas
 	} else if (dc->landing) {
 		return -EAGAIN;		/* no landing pad in the sleds */
 	}
+	/* the slot is boosted only for a probe without a post-handler */
+	kp->post_handler = dc->stepped ? post_nop : NULL;
 	if (arm64_kprobe_retarget_for_test(kp, dc->insn)) {
 		unmap_far(env);
 		return -EAGAIN;
@@ -539,10 +541,8 @@ static int run_case(struct diff_env *env, const char *cls, const struct diff_cas
 	if (!ret)
 		run_once(env, l, in, stack, dc->irqs_off, a);
 	ret = ret ?: write_text(env->x[ti], &brk, 1);
-	if (!ret) {
-		kp->post_handler = dc->stepped ? post_nop : NULL;
+	if (!ret)
 		run_once(env, l, in, stack, dc->irqs_off, b);
-	}
 	migrate_enable();
 	if (ret)
 		goto out;

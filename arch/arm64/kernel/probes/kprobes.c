@@ -49,7 +49,11 @@
 DEFINE_PER_CPU(struct kprobe *, current_kprobe);
 DEFINE_PER_CPU(struct kprobe_ctlblk, kprobe_ctlblk);
 
-#define SLOT_ADDR(p, idx)	((unsigned long)((p)->ainsn.xol + (idx)))
+/* Does @slot branch back by itself, rather than end with a step's BRK? */
+static __always_inline bool slot_boosts(const kprobe_opcode_t *slot)
+{
+	return le32_to_cpu(*(const __le32 *)(slot + 1)) != BRK64_OPCODE_KPROBES_SS;
+}
 
 /*
  * Slots live in the module area rather than anywhere in vmalloc space, so
@@ -114,45 +118,52 @@ static int write_slot(kprobe_opcode_t *slot, const u32 *words, int n)
 	return 0;
 }
 
-/* Fill @p's slot with its instruction (see asm/kprobes.h for the layout). */
-static int fill_slot(struct kprobe *p)
+/*
+ * Fill @slot for @p (see asm/kprobes.h for the layout): the instruction,
+ * then a branch back to the next one if @boost (nothing has to run after
+ * the instruction) and the branch reaches, else the BRK that ends a step.
+ */
+static int fill_slot(struct kprobe *p, kprobe_opcode_t *slot, bool boost)
 {
 	unsigned long back = (unsigned long)p->addr + AARCH64_INSN_SIZE;
-	kprobe_opcode_t *slot = p->ainsn.xol;
-	unsigned long from = (unsigned long)(slot + KPROBE_SLOT_BOOST + 1);
+	unsigned long from = (unsigned long)(slot + 1);
 	long offset = (long)(back - from);
-	u32 words[MAX_INSN_SIZE];
-	u32 branch = AARCH64_BREAK_FAULT;
+	u32 words[MAX_INSN_SIZE] = { p->opcode, BRK64_OPCODE_KPROBES_SS };
+	u32 branch;
 
 	/*
 	 * A slot out of range of its probe (a module far from the module
 	 * area) is only stepped.  Checked here so that the branch generator
 	 * does not log an error for every such probe.
 	 */
-	if (offset >= -SZ_128M && offset < SZ_128M)
+	if (boost && offset >= -SZ_128M && offset < SZ_128M) {
 		branch = aarch64_insn_gen_branch_imm(from, back, AARCH64_INSN_BRANCH_NOLINK);
-	p->ainsn.boostable = branch != AARCH64_BREAK_FAULT;
-
-	words[KPROBE_SLOT_BOOST] = p->opcode;
-	words[KPROBE_SLOT_BOOST + 1] = p->ainsn.boostable ? branch : BRK64_OPCODE_KPROBES_SS;
-	words[KPROBE_SLOT_STEP] = p->opcode;
-	words[KPROBE_SLOT_STEP + 1] = BRK64_OPCODE_KPROBES_SS;
+		if (branch != AARCH64_BREAK_FAULT)
+			words[1] = branch;
+	}
 	return write_slot(slot, words, MAX_INSN_SIZE);
+}
+
+static kprobe_opcode_t *new_slot(struct kprobe *p, bool boost, int *err)
+{
+	kprobe_opcode_t *slot = get_insn_slot();
+
+	*err = -ENOMEM;
+	if (!slot)
+		return NULL;
+	*err = fill_slot(p, slot, boost);
+	if (*err) {
+		free_insn_slot(slot, 0);
+		return NULL;
+	}
+	return slot;
 }
 
 static int prepare_slot(struct kprobe *p)
 {
 	int ret;
 
-	p->ainsn.xol = get_insn_slot();
-	if (!p->ainsn.xol)
-		return -ENOMEM;
-	ret = fill_slot(p);
-	if (ret) {
-		free_insn_slot(p->ainsn.xol, 0);
-		p->ainsn.xol = NULL;
-		p->ainsn.boostable = false;
-	}
+	p->ainsn.xol = new_slot(p, !p->post_handler, &ret);
 	return ret;
 }
 
@@ -200,7 +211,6 @@ int arch_prepare_kprobe(struct kprobe *p)
 	p->opcode = insn;
 	p->ainsn.xol = NULL;
 	p->ainsn.sim = NULL;
-	p->ainsn.boostable = false;
 
 	/*
 	 * An instruction with an exception-table entry expects its faults to
@@ -225,10 +235,12 @@ int arch_prepare_kprobe(struct kprobe *p)
 	if (d.action == PROBE_INSN_SIMULATE) {
 		p->ainsn.sim = d.sim;
 		/*
-		 * Cheap in a boosted slot too: have one for when it can be
-		 * used.  Without one (no memory) the simulation still works.
+		 * Cheaper still in a boosted slot, where it is correct too
+		 * (ftrace's "mov x9, x30" at every function entry): have one
+		 * when no post-handler must run.  Without one (no memory) the
+		 * simulation still works.
 		 */
-		if (d.cls->flags & PROBE_CLS_XOL_SAFE)
+		if ((d.cls->flags & PROBE_CLS_XOL_SAFE) && !p->post_handler)
 			prepare_slot(p);
 		return 0;
 	}
@@ -267,8 +279,8 @@ void arch_disarm_kprobe(struct kprobe *p)
 }
 
 /*
- * A slot that a task may have been preempted in, waiting for an RCU Tasks
- * grace period: after it, every task that was in the slot has left it.
+ * A slot that a task may still be in, waiting for the grace periods after
+ * which no task is: see release_slot().
  */
 struct slot_quarantine {
 	struct rcu_head rcu;
@@ -287,7 +299,7 @@ static void slot_quarantine_free(struct work_struct *work)
 	kfree(q);
 }
 
-/* RCU Tasks callbacks run with BH disabled; the slot cache takes a mutex. */
+/* RCU callbacks run with BH disabled; the slot cache takes a mutex. */
 static void slot_quarantine_end(struct rcu_head *rcu)
 {
 	struct slot_quarantine *q = container_of(rcu, struct slot_quarantine, rcu);
@@ -296,41 +308,119 @@ static void slot_quarantine_end(struct rcu_head *rcu)
 	schedule_work(&q->work);
 }
 
+/*
+ * A task can be in a boosted slot after the hit that sent it there is
+ * over: an interrupt may come between the slot's instruction and its
+ * branch back.  With CONFIG_PREEMPT_COUNT (every preemptible kernel, and
+ * PREEMPT_NONE ones with lockdep or DEBUG_ATOMIC_SLEEP) that is not the
+ * end of the RCU read-side section it would be otherwise: the tick reports
+ * a quiescent state when it interrupts code with a zero preempt count, and
+ * on a preemptible kernel the task may even be preempted there -- whatever
+ * the count was at the hit, the instruction itself may drop it to zero
+ * (the store of an inlined preempt_enable() or spin_unlock()).  RCU Tasks
+ * waits for such a task: it is quiescent only after a voluntary context
+ * switch, in user mode or idle.  Whether a hit entered the slot with IRQs
+ * enabled is not known here, so every boosted slot waits for it.
+ */
+static bool slot_needs_rcu_tasks(const kprobe_opcode_t *slot)
+{
+	return IS_ENABLED(CONFIG_PREEMPT_COUNT) && slot_boosts(slot);
+}
+
+static void slot_quarantine_rcu(struct rcu_head *rcu)
+{
+	struct slot_quarantine *q = container_of(rcu, struct slot_quarantine, rcu);
+
+	if (slot_needs_rcu_tasks(q->slot))
+		call_rcu_tasks(&q->rcu, slot_quarantine_end);
+	else
+		slot_quarantine_end(rcu);
+}
+
+/*
+ * Free @slot, which no CPU can enter from the BRK handler any more.  If
+ * @rcu_done, an RCU grace period has passed since then (no CPU is still in
+ * the handler, where IRQs are masked); else one is waited for first.  @q is
+ * preallocated by the caller, or NULL.
+ */
+static void release_slot(kprobe_opcode_t *slot, struct slot_quarantine *q, bool rcu_done)
+{
+	if (rcu_done && !slot_needs_rcu_tasks(slot)) {
+		free_insn_slot(slot, 0);
+		kfree(q);
+		return;
+	}
+	if (!q) {
+		if (!rcu_done)
+			synchronize_rcu();
+		synchronize_rcu_tasks();
+		free_insn_slot(slot, 0);
+		return;
+	}
+	q->slot = slot;
+	atomic_inc(&slots_in_quarantine);
+	if (rcu_done)
+		call_rcu_tasks(&q->rcu, slot_quarantine_end);
+	else
+		call_rcu(&q->rcu, slot_quarantine_rcu);
+}
+
 void arch_remove_kprobe(struct kprobe *p)
 {
-	struct slot_quarantine *q;
+	struct slot_quarantine *q = NULL;
 
 	if (!p->ainsn.xol)
 		return;
-	/*
-	 * The core disarmed the probe and waited for an RCU grace period
-	 * before calling us, so no CPU is in the BRK handler for it or in a
-	 * step (IRQs masked).  On a kernel without CONFIG_PREEMPTION no task
-	 * is in a boosted slot either.  On a preemptible one, an interrupt
-	 * between a boosted slot's instruction and its branch back may
-	 * preempt the task right there (the instruction itself may have made
-	 * it preemptible, e.g. the store of an inlined preempt_enable()), and
-	 * synchronize_rcu() does not wait for a preempted task.  RCU Tasks
-	 * does: a task is quiescent only after a voluntary context switch, in
-	 * user mode or idle.  Every boostable slot waits for it: whether a
-	 * slot was entered with IRQs enabled is not known reliably here (the
-	 * core copies ainsn into an aggregate probe while the original is
-	 * still live, so a flag set by a hit could be lost).
-	 */
-	if (IS_ENABLED(CONFIG_PREEMPTION) && p->ainsn.boostable) {
+	/* The core disarmed the probe and waited for an RCU grace period. */
+	if (slot_needs_rcu_tasks(p->ainsn.xol))
 		q = kmalloc(sizeof(*q), GFP_KERNEL);
-		if (q) {
-			q->slot = p->ainsn.xol;
-			atomic_inc(&slots_in_quarantine);
-			call_rcu_tasks(&q->rcu, slot_quarantine_end);
-		} else {
-			synchronize_rcu_tasks();
-			free_insn_slot(p->ainsn.xol, 0);
-		}
-	} else {
-		free_insn_slot(p->ainsn.xol, 0);
-	}
+	release_slot(p->ainsn.xol, q, true);
 	p->ainsn.xol = NULL;
+}
+
+/**
+ * arch_prepare_kprobe_post_handler() - a probe gains its first post_handler
+ * @ap: the aggregate probe, live and possibly armed
+ *
+ * A boosted slot branches back by itself, so nothing runs after the
+ * instruction: give @ap a slot that ends with a step's BRK instead, or no
+ * slot if its instruction is simulated (the simulation runs the
+ * post_handler).  A hit
+ * reads the slot pointer once and the slot says what it is, so hits during
+ * the change use either slot correctly; the old one is released once no
+ * hit can still be using it, without waiting here.  A hit that still uses
+ * the old slot runs no post_handler: it is one of the hits before the new
+ * probe was registered.  Called by the core under kprobe_mutex and
+ * text_mutex, before it copies the slot into the new probe.
+ *
+ * Return: 0, or -ENOMEM (the new probe is then not registered).
+ */
+int arch_prepare_kprobe_post_handler(struct kprobe *ap)
+{
+	kprobe_opcode_t *old = ap->ainsn.xol, *slot = NULL;
+	struct slot_quarantine *q;
+	struct kprobe *kp;
+	int ret;
+
+	if (!old || !slot_boosts(old))
+		return 0;
+	q = kmalloc(sizeof(*q), GFP_KERNEL);
+	if (!q)
+		return -ENOMEM;
+	if (!ap->ainsn.sim) {
+		slot = new_slot(ap, false, &ret);
+		if (!slot) {
+			kfree(q);
+			return ret;
+		}
+	}
+	/* the slot's text is written (and cleaned to PoU) before it is seen */
+	smp_store_release(&ap->ainsn.xol, slot);
+	/* the probes of the aggregate hold copies of ainsn */
+	list_for_each_entry(kp, &ap->list, list)
+		kp->ainsn.xol = slot;
+	release_slot(old, q, false);
+	return 0;
 }
 
 int __init arch_init_kprobes(void)
@@ -362,18 +452,15 @@ int arch_trampoline_kprobe(struct kprobe *p)
 int arm64_kprobe_retarget_for_test(struct kprobe *p, u32 insn)
 {
 	struct probe_insn_decode d;
-	int ret;
 
 	if (!p->ainsn.xol ||
 	    arm64_probe_decode(insn, PROBE_FOR_KERNEL, &d) == PROBE_INSN_REJECT)
 		return -EINVAL;
 	p->opcode = insn;
 	p->ainsn.sim = d.sim;
-	ret = fill_slot(p);
-	/* as arch_prepare_kprobe(): simulated only, unless also safe in a slot */
-	if (d.sim && !(d.cls->flags & PROBE_CLS_XOL_SAFE))
-		p->ainsn.boostable = false;
-	return ret;
+	/* as arch_prepare_kprobe(): a simulated instruction only uses a boosted slot */
+	return fill_slot(p, p->ainsn.xol, !p->post_handler &&
+			 (!d.sim || (d.cls->flags & PROBE_CLS_XOL_SAFE)));
 }
 EXPORT_SYMBOL_IF_KUNIT(arm64_kprobe_retarget_for_test);
 
@@ -389,32 +476,83 @@ int arm64_kprobes_quarantine_drain_for_test(void)
 {
 	int n = atomic_read(&slots_in_quarantine);
 
-	/* without TASKS_RCU, call_rcu_tasks() is call_rcu() */
+	/* a slot may wait for RCU, then RCU Tasks, then the work that frees it */
+	rcu_barrier();
 	if (IS_ENABLED(CONFIG_TASKS_RCU))
 		rcu_barrier_tasks();
-	else
-		rcu_barrier();
 	while (atomic_read(&slots_in_quarantine))
 		usleep_range(1000, 2000);
 	return n;
 }
 EXPORT_SYMBOL_IF_KUNIT(arm64_kprobes_quarantine_drain_for_test);
+
+/**
+ * arm64_kprobes_at_max_nest_for_test() - call a function with the probe
+ *	state nested as deep as it goes
+ * @running: the probe that seems to be running
+ * @fn: the function
+ * @arg: its argument
+ *
+ * For the tests only: with IRQs masked, this CPU's probe state says that
+ * @running handles a hit KPROBE_NEST_MAX levels deep (a hit in the fault
+ * path of a step, itself in ...).  A probe that @fn hits finds no room to
+ * save that state.  The state of this CPU is restored afterwards.
+ *
+ * Return: true if @fn left the probe state as it found it.
+ */
+bool arm64_kprobes_at_max_nest_for_test(struct kprobe *running,
+					void (*fn)(void *), void *arg)
+{
+	struct kprobe_ctlblk *kcb, saved, deep;
+	struct kprobe *cur;
+	unsigned long flags;
+	bool same;
+	int i;
+
+	local_irq_save(flags);
+	kcb = get_kprobe_ctlblk();
+	saved = *kcb;
+	cur = kprobe_running();
+	memset(&deep, 0, sizeof(deep));
+	deep.kprobe_status = KPROBE_REENTER;
+	deep.nest = KPROBE_NEST_MAX;
+	for (i = 0; i < KPROBE_NEST_MAX; i++) {
+		deep.prev[i].kp = running;
+		deep.prev[i].status = i ? KPROBE_REENTER : KPROBE_HIT_ACTIVE;
+		deep.prev[i].saved_daif = PSR_I_BIT;
+		deep.prev[i].saved_pmr = i;
+	}
+	*kcb = deep;
+	__this_cpu_write(current_kprobe, running);
+	fn(arg);
+	same = !memcmp(kcb, &deep, sizeof(deep)) && kprobe_running() == running;
+	*kcb = saved;
+	__this_cpu_write(current_kprobe, cur);
+	local_irq_restore(flags);
+	return same;
+}
+EXPORT_SYMBOL_IF_KUNIT(arm64_kprobes_at_max_nest_for_test);
 #endif
 
 /* ---- the hit path: everything below runs in the BRK exception ---- */
 
-static void __kprobes push_kprobe(struct kprobe_ctlblk *kcb)
+/* Save the running probe's state for a nested hit; false if there is no room. */
+static bool __kprobes push_kprobe(struct kprobe_ctlblk *kcb)
 {
-	struct prev_kprobe *prev = &kcb->prev[kcb->nest++];
+	struct prev_kprobe *prev;
 
+	if (kcb->nest >= KPROBE_NEST_MAX)
+		return false;
+	prev = &kcb->prev[kcb->nest++];
 	prev->kp = kprobe_running();
 	prev->status = kcb->kprobe_status;
 	prev->saved_daif = kcb->saved_daif;
 	prev->saved_pmr = kcb->saved_pmr;
+	return true;
 }
 
 /* The probe is done: back to the state of the probe it nested in, if any. */
-static void __kprobes finish_kprobe(struct kprobe_ctlblk *kcb)
+static __always_inline void finish_kprobe(struct kprobe_ctlblk *kcb)
 {
 	struct prev_kprobe *prev;
 
@@ -429,7 +567,7 @@ static void __kprobes finish_kprobe(struct kprobe_ctlblk *kcb)
 	kcb->saved_pmr = prev->saved_pmr;
 }
 
-static void __kprobes post_kprobe(struct kprobe *p, struct pt_regs *regs,
+static __always_inline void post_kprobe(struct kprobe *p, struct pt_regs *regs,
 				  struct kprobe_ctlblk *kcb)
 {
 	if (kcb->kprobe_status != KPROBE_REENTER && p->post_handler) {
@@ -440,22 +578,6 @@ static void __kprobes post_kprobe(struct kprobe *p, struct pt_regs *regs,
 }
 
 /*
- * A boosted slot runs after the probe state is gone, so nothing may run
- * after the instruction.  On a preemptible kernel the task may be
- * preempted between the slot's two instructions -- whatever
- * preempt_count() is now, the instruction itself may drop it to zero --
- * which is why arch_remove_kprobe() frees boostable slots only after an
- * RCU Tasks grace period there.
- */
-static bool __kprobes may_boost(struct kprobe *p, struct pt_regs *regs,
-				struct kprobe_ctlblk *kcb)
-{
-	if (!p->ainsn.boostable)
-		return false;
-	return kcb->kprobe_status == KPROBE_REENTER || !p->post_handler;
-}
-
-/*
  * A step runs with IRQs and FIQs masked in PSTATE.  With pseudo-NMI the
  * kernel's view of "interrupts disabled" is the priority mask saved in
  * pmr_save, not PSTATE.I: mark it masked too (the convention of
@@ -463,7 +585,7 @@ static bool __kprobes may_boost(struct kprobe *p, struct pt_regs *regs,
  * take the stepping context for a preemptible one (kprobe_page_fault()
  * would not call us, and the fault handler could sleep in the step).
  */
-static void __kprobes mask_for_step(struct pt_regs *regs, struct kprobe_ctlblk *kcb)
+static __always_inline void mask_for_step(struct pt_regs *regs, struct kprobe_ctlblk *kcb)
 {
 	kcb->saved_daif = regs->pstate & (PSR_I_BIT | PSR_F_BIT);
 	regs->pstate |= PSR_I_BIT | PSR_F_BIT;
@@ -472,24 +594,32 @@ static void __kprobes mask_for_step(struct pt_regs *regs, struct kprobe_ctlblk *
 		regs->pmr_save = GIC_PRIO_IRQON | GIC_PRIO_PSR_I_SET;
 }
 
-static void __kprobes unmask_after_step(struct pt_regs *regs, struct kprobe_ctlblk *kcb)
+static __always_inline void unmask_after_step(struct pt_regs *regs, struct kprobe_ctlblk *kcb)
 {
 	regs->pstate = (regs->pstate & ~(u64)(PSR_I_BIT | PSR_F_BIT)) | kcb->saved_daif;
 	if (system_uses_irq_prio_masking())
 		regs->pmr_save = kcb->saved_pmr;
 }
 
-/* Run the replaced instruction of @p, after its pre-handler (if any). */
-static void __kprobes run_insn(struct kprobe *p, struct pt_regs *regs,
+/*
+ * Run the replaced instruction of @p, after its pre-handler (if any).
+ *
+ * A boosted slot runs after the probe state is gone, which is why it is
+ * only made for a probe without a post_handler (and replaced when one
+ * comes, see arch_prepare_kprobe_post_handler()).  On a preemptible kernel
+ * the task may be preempted between the slot's two instructions --
+ * whatever preempt_count() is now, the instruction itself may drop it to
+ * zero -- which is why boosted slots are freed only after an RCU Tasks
+ * grace period there (release_slot()).
+ */
+static __always_inline void run_insn(struct kprobe *p, struct pt_regs *regs,
 			       struct kprobe_ctlblk *kcb)
 {
-	/*
-	 * A boosted slot is the cheapest way out (two instructions); an
-	 * instruction that has both a slot and a simulation uses the
-	 * simulation only where the slot would need a second exception.
-	 */
-	if (may_boost(p, regs, kcb)) {
-		regs->pc = SLOT_ADDR(p, KPROBE_SLOT_BOOST);
+	kprobe_opcode_t *slot = READ_ONCE(p->ainsn.xol);
+
+	/* A boosted slot is the cheapest way out (two instructions). */
+	if (slot && slot_boosts(slot)) {
+		regs->pc = (unsigned long)slot;
 		finish_kprobe(kcb);
 		return;
 	}
@@ -504,24 +634,61 @@ static void __kprobes run_insn(struct kprobe *p, struct pt_regs *regs,
 	if (kcb->kprobe_status != KPROBE_REENTER)
 		kcb->kprobe_status = KPROBE_HIT_SS;
 	mask_for_step(regs, kcb);
-	regs->pc = SLOT_ADDR(p, KPROBE_SLOT_STEP);
+	regs->pc = (unsigned long)slot;
 }
 
 /*
  * Too deeply nested to save the running probe's state: run the instruction
  * in a way that needs none, without its handlers.  Every out-of-line probe
- * has a boosted slot unless its slot is out of branch range.
+ * has a boosted slot, unless it has a post_handler or its slot is out of
+ * branch range: such a probe cannot run there.
  */
 static int __kprobes run_insn_stateless(struct kprobe *p, struct pt_regs *regs)
 {
+	kprobe_opcode_t *slot = READ_ONCE(p->ainsn.xol);
+
+	if (slot && slot_boosts(slot)) {
+		regs->pc = (unsigned long)slot;
+		return DBG_HOOK_HANDLED;
+	}
 	if (p->ainsn.sim) {
 		p->ainsn.sim(p->opcode, regs);
 		return DBG_HOOK_HANDLED;
 	}
-	if (p->ainsn.boostable) {
-		regs->pc = SLOT_ADDR(p, KPROBE_SLOT_BOOST);
+	return DBG_HOOK_ERROR;
+}
+
+/*
+ * A probe hit inside a handler, a step, or the fault path of a step.  Its
+ * handlers do not run; its instruction does.  Out of line, so that the
+ * common path saves fewer registers.
+ */
+static noinline int __kprobes kprobe_reenter(struct kprobe *p, struct pt_regs *regs,
+					     struct kprobe_ctlblk *kcb)
+{
+	kprobes_inc_nmissed_count(p);
+	if (!push_kprobe(kcb))
+		return run_insn_stateless(p, regs);
+	__this_cpu_write(current_kprobe, p);
+	kcb->kprobe_status = KPROBE_REENTER;
+	run_insn(p, regs, kcb);
+	return DBG_HOOK_HANDLED;
+}
+
+/*
+ * No probe at @addr: it was disarmed and removed after this CPU took the
+ * BRK.  Whatever is at the address now runs when we return.  The disarm
+ * wrote the instruction before the probe left the hash table; order our
+ * read of the text after our (missed) lookup so that we cannot see the old
+ * BRK.
+ */
+static noinline int __kprobes kprobe_vanished(unsigned long addr)
+{
+	u32 insn;
+
+	smp_rmb();
+	if (aarch64_insn_read((void *)addr, &insn) || insn != BRK64_OPCODE_KPROBES)
 		return DBG_HOOK_HANDLED;
-	}
 	return DBG_HOOK_ERROR;
 }
 
@@ -530,36 +697,12 @@ static int __kprobes kprobe_hit(struct pt_regs *regs)
 	struct kprobe_ctlblk *kcb = get_kprobe_ctlblk();
 	unsigned long addr = instruction_pointer(regs);
 	struct kprobe *p = get_kprobe((void *)addr);
-	u32 insn;
 
-	if (!p) {
-		/*
-		 * No probe here: it was disarmed and removed after this CPU
-		 * took the BRK.  Whatever is at the address now runs when we
-		 * return.  The disarm wrote the instruction before the probe
-		 * left the hash table; order our read of the text after our
-		 * (missed) lookup so that we cannot see the old BRK.
-		 */
-		smp_rmb();
-		if (aarch64_insn_read((void *)addr, &insn) || insn != BRK64_OPCODE_KPROBES)
-			return DBG_HOOK_HANDLED;
-		return DBG_HOOK_ERROR;
-	}
+	if (!p)
+		return kprobe_vanished(addr);
 
-	if (kprobe_running()) {
-		/*
-		 * A probe hit inside a handler, a step, or the fault path of a
-		 * step.  Its handlers do not run; its instruction does.
-		 */
-		kprobes_inc_nmissed_count(p);
-		if (kcb->nest >= KPROBE_NEST_MAX)
-			return run_insn_stateless(p, regs);
-		push_kprobe(kcb);
-		__this_cpu_write(current_kprobe, p);
-		kcb->kprobe_status = KPROBE_REENTER;
-		run_insn(p, regs, kcb);
-		return DBG_HOOK_HANDLED;
-	}
+	if (kprobe_running())
+		return kprobe_reenter(p, regs, kcb);
 
 	__this_cpu_write(current_kprobe, p);
 	kcb->kprobe_status = KPROBE_HIT_ACTIVE;
@@ -578,7 +721,7 @@ static int __kprobes kprobe_step_done(struct pt_regs *regs)
 	struct kprobe *p = kprobe_running();
 
 	if (!p || !p->ainsn.xol ||
-	    instruction_pointer(regs) != SLOT_ADDR(p, KPROBE_SLOT_STEP + 1))
+	    instruction_pointer(regs) != (unsigned long)(READ_ONCE(p->ainsn.xol) + 1))
 		return DBG_HOOK_ERROR;
 
 	unmask_after_step(regs, kcb);
@@ -626,7 +769,7 @@ int __kprobes kprobe_fault_handler(struct pt_regs *regs, unsigned int fsr)
 		return 0;
 	if (kcb->kprobe_status != KPROBE_HIT_SS && kcb->kprobe_status != KPROBE_REENTER)
 		return 0;
-	if (instruction_pointer(regs) != SLOT_ADDR(p, KPROBE_SLOT_STEP))
+	if (instruction_pointer(regs) != (unsigned long)READ_ONCE(p->ainsn.xol))
 		return 0;
 
 	regs->pc = (unsigned long)p->addr;

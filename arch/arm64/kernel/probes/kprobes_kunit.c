@@ -6,14 +6,17 @@
  */
 
 #include <kunit/test.h>
+#include <linux/cpufeature.h>
+#include <linux/delay.h>
 #include <linux/extable.h>
 #include <linux/hw_breakpoint.h>
 #include <linux/kprobes.h>
+#include <linux/kthread.h>
 #include <linux/mman.h>
 #include <linux/perf_event.h>
 #include <linux/uaccess.h>
 
-#include <asm/cpufeature.h>
+#include <asm/debug-monitors.h>
 #include <asm/exception.h>
 #include <asm/neon.h>
 #include <asm/ptrace.h>
@@ -45,6 +48,14 @@ static void counted_post(struct kprobe *kp, struct pt_regs *regs, unsigned long 
 
 	if (current == c->task)
 		c->post++;
+}
+
+/* Does the probe run from a boosted slot (see asm/kprobes.h)? */
+static bool boosted(const struct kprobe *kp)
+{
+	const __le32 *slot = (const __le32 *)kp->ainsn.xol;
+
+	return slot && le32_to_cpu(slot[1]) != BRK64_OPCODE_KPROBES_SS;
 }
 
 static void counted_init(struct counted *c, unsigned long addr, bool post)
@@ -237,11 +248,13 @@ static void test_xol(struct kunit *test)
  * ---- boosted slots and preemption ----
  * On a preemptible kernel a task may be preempted between a boosted
  * slot's instruction and its branch back -- even from a preempt-disabled
- * section, since the instruction may be the store of a preempt_enable().
- * QEMU's TCG cannot deliver an interrupt between those two instructions
- * (they are one translation block), so this tests the rule that keeps
- * such a task safe: there, a boostable slot does not go back to the slot
- * cache before an RCU Tasks grace period, whatever context hit it.
+ * section, since the instruction may be the store of a preempt_enable() --
+ * and with CONFIG_PREEMPT_COUNT an interrupt there may end an RCU grace
+ * period.  QEMU's TCG cannot deliver an interrupt between those two
+ * instructions (they are one translation block), so this tests the rule
+ * that keeps such a task safe: with CONFIG_PREEMPT_COUNT, a boosted slot
+ * does not go back to the slot cache before an RCU Tasks grace period,
+ * whatever context hit it.
  */
 static kprobe_opcode_t *hit_and_remove(struct kunit *test, bool irqs_off, bool preempt_off)
 {
@@ -252,7 +265,7 @@ static kprobe_opcode_t *hit_and_remove(struct kunit *test, bool irqs_off, bool p
 	counted_init(&c, kpt_site_xol_add, false);
 	KUNIT_EXPECT_EQ(test, register_kprobe(&c.kp), 0);
 	slot = c.kp.ainsn.xol;
-	KUNIT_EXPECT_TRUE(test, slot && c.kp.ainsn.boostable);
+	KUNIT_EXPECT_TRUE(test, boosted(&c.kp));
 	if (irqs_off)
 		local_irq_save(flags);
 	if (preempt_off)
@@ -287,7 +300,7 @@ static void test_boost_slot_lifetime(struct kunit *test)
 		{ "preemption disabled, IRQs on", false, true },
 		{ "IRQs masked", true, false },
 	};
-	bool preemptible = IS_ENABLED(CONFIG_PREEMPTION);
+	bool preemptible = IS_ENABLED(CONFIG_PREEMPT_COUNT);
 	kprobe_opcode_t *slot;
 	int i, n;
 
@@ -315,6 +328,134 @@ static void test_boost_slot_lifetime(struct kunit *test)
 		KUNIT_EXPECT_PTR_EQ_MSG(test, next_slot(test), slot, "%s: slot leaked",
 					cases[i].ctx);
 	}
+}
+
+/*
+ * ---- a post-handler joins a boosted probe ----
+ * The first probe has no post-handler, so its slot branches back by
+ * itself; a second probe at the same address brings one, which must run
+ * from then on -- while another CPU keeps running the probed code.
+ */
+static atomic_t join_bad;
+static atomic_long_t join_calls;
+
+static int join_runner(void *unused)
+{
+	u64 i = 0;
+
+	while (!kthread_should_stop()) {
+		if (kpt_xol_add(i, 3) != i + 6)
+			atomic_inc(&join_bad);
+		atomic_long_inc(&join_calls);
+		i++;
+		/*
+		 * Sleep now and then: an RCU Tasks grace period waits for a
+		 * voluntary context switch, which cond_resched() is not on a
+		 * preempt=full kernel.
+		 */
+		if (!(i & 1023))
+			usleep_range(10, 20);
+	}
+	return 0;
+}
+
+/* Wait until the runner has made @n more calls; false if it is stuck. */
+static bool join_wait(long n)
+{
+	long target = atomic_long_read(&join_calls) + n;
+	unsigned long deadline = jiffies + 30 * HZ;
+
+	while (atomic_long_read(&join_calls) < target) {
+		if (time_after(jiffies, deadline))
+			return false;
+		cond_resched();
+	}
+	return true;
+}
+
+static void test_post_handler_joins(struct kunit *test)
+{
+	bool preempt_count = IS_ENABLED(CONFIG_PREEMPT_COUNT);
+	struct counted first, second;
+	struct task_struct *t;
+	kprobe_opcode_t *old;
+	int cpu, ret;
+
+	cpu = cpumask_any_but(cpu_online_mask, raw_smp_processor_id());
+	KUNIT_ASSERT_LT_MSG(test, cpu, nr_cpu_ids, "needs a second CPU to run the probed code");
+	counted_init(&first, kpt_site_xol_add, false);
+	counted_init(&second, kpt_site_xol_add, true);
+	atomic_set(&join_bad, 0);
+	atomic_long_set(&join_calls, 0);
+	arm64_kprobes_quarantine_drain_for_test();
+
+	KUNIT_ASSERT_EQ(test, register_kprobe(&first.kp), 0);
+	old = first.kp.ainsn.xol;
+	KUNIT_EXPECT_TRUE(test, boosted(&first.kp));
+	t = kthread_create(join_runner, NULL, "kpt_join");
+	if (IS_ERR(t)) {
+		unregister_kprobe(&first.kp);
+		KUNIT_FAIL(test, "no thread: %ld", PTR_ERR(t));
+		return;
+	}
+	kthread_bind(t, cpu);
+	wake_up_process(t);
+	/* the other CPU runs through the boosted slot before and after the change */
+	KUNIT_EXPECT_TRUE(test, join_wait(1000));
+	ret = register_kprobe(&second.kp);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	/*
+	 * The old boosted slot waits for RCU (then RCU Tasks where a task can
+	 * be left in it): it is not freed at once, and nothing waited for it
+	 * in register_kprobe().  Then it is freed, while the runner goes on.
+	 */
+	if (!ret)
+		KUNIT_EXPECT_GE(test, arm64_kprobes_quarantine_drain_for_test(), 1);
+	KUNIT_EXPECT_TRUE(test, join_wait(1000));
+	KUNIT_EXPECT_EQ(test, kpt_xol_add(5, 7), 19);
+	if (!ret) {
+		KUNIT_EXPECT_EQ(test, second.pre, 1);
+		KUNIT_EXPECT_EQ(test, second.post, 1);
+		/* both probes hold the new slot, which ends with a step */
+		KUNIT_EXPECT_PTR_EQ(test, first.kp.ainsn.xol, second.kp.ainsn.xol);
+		KUNIT_EXPECT_PTR_NE(test, first.kp.ainsn.xol, old);
+		KUNIT_EXPECT_FALSE(test, boosted(&second.kp));
+		/* the post-handler goes: the slot keeps working */
+		unregister_kprobe(&second.kp);
+	}
+	KUNIT_EXPECT_EQ(test, kpt_xol_add(1, 1), 3);
+	kthread_stop(t);
+	unregister_kprobe(&first.kp);
+	KUNIT_EXPECT_EQ(test, first.pre, 2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&join_bad), 0);
+	/* the old slot was freed, not leaked */
+	KUNIT_EXPECT_PTR_EQ_MSG(test, next_slot(test), old, "old slot leaked (%s)",
+				preempt_count ? "PREEMPT_COUNT" : "no PREEMPT_COUNT");
+}
+
+/* The same for a simulated instruction: its boosted slot just goes. */
+static void test_post_handler_joins_sim(struct kunit *test)
+{
+	struct counted first, second;
+	int ret;
+
+	counted_init(&first, kpt_site_nested, false);
+	counted_init(&second, kpt_site_nested, true);
+	KUNIT_ASSERT_EQ(test, register_kprobe(&first.kp), 0);
+	KUNIT_EXPECT_TRUE(test, first.kp.ainsn.sim && boosted(&first.kp));
+	KUNIT_EXPECT_EQ(test, kpt_nested_target(1), 4);
+	ret = register_kprobe(&second.kp);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	if (!ret) {
+		KUNIT_EXPECT_EQ(test, kpt_nested_target(2), 5);
+		KUNIT_EXPECT_NULL(test, first.kp.ainsn.xol);
+		KUNIT_EXPECT_NULL(test, second.kp.ainsn.xol);
+		KUNIT_EXPECT_EQ(test, second.pre, 1);
+		KUNIT_EXPECT_EQ(test, second.post, 1);
+		unregister_kprobe(&second.kp);
+	}
+	unregister_kprobe(&first.kp);
+	KUNIT_EXPECT_EQ(test, first.pre, 2);
 }
 
 /*
@@ -461,6 +602,54 @@ static void test_nested_in_step(struct kunit *test)
 	/* The watchpoint's perf handler ran inside the step: missed, not run. */
 	KUNIT_EXPECT_EQ(test, step_inner.pre, 0);
 	KUNIT_EXPECT_EQ(test, step_inner.kp.nmissed, 1UL);
+}
+
+/*
+ * Nesting deeper than the saved state goes: the instruction of the probe
+ * hit there still runs (simulated or by its boosted slot), its handlers do
+ * not, the hit counts as missed and the state of the probes it nested in
+ * stays as it was.
+ */
+static struct counted deep_add, deep_sim, deep_load;
+static u64 deep_word = 0x0123456789abcdefULL;
+static u64 deep_results[3];
+
+static void deep_calls(void *unused)
+{
+	deep_results[0] = kpt_xol_add(1, 2);
+	deep_results[1] = kpt_nested_target(4);
+	deep_results[2] = kpt_load(&deep_word);
+}
+
+static void test_nest_overflow(struct kunit *test)
+{
+	struct counted *probes[] = { &deep_add, &deep_sim, &deep_load };
+	struct kprobe running = { .addr = (kprobe_opcode_t *)kpt_site_load };
+	int i;
+
+	counted_init(&deep_add, kpt_site_xol_add, false);
+	counted_init(&deep_sim, kpt_site_nested, true);
+	counted_init(&deep_load, kpt_site_load, false);
+	for (i = 0; i < ARRAY_SIZE(probes); i++)
+		KUNIT_ASSERT_EQ(test, register_kprobe(&probes[i]->kp), 0);
+	/* the post-handler of deep_sim must not run either */
+	KUNIT_EXPECT_TRUE(test, deep_sim.kp.ainsn.sim);
+	KUNIT_EXPECT_TRUE(test, boosted(&deep_add.kp));
+	KUNIT_EXPECT_TRUE(test, boosted(&deep_load.kp));
+
+	KUNIT_EXPECT_TRUE_MSG(test, arm64_kprobes_at_max_nest_for_test(&running, deep_calls, NULL),
+			      "the probe state changed under a hit with no room to save it");
+	for (i = 0; i < ARRAY_SIZE(probes); i++)
+		unregister_kprobe(&probes[i]->kp);
+
+	KUNIT_EXPECT_EQ(test, deep_results[0], 5);
+	KUNIT_EXPECT_EQ(test, deep_results[1], 7);
+	KUNIT_EXPECT_EQ(test, deep_results[2], deep_word);
+	for (i = 0; i < ARRAY_SIZE(probes); i++) {
+		KUNIT_EXPECT_EQ(test, probes[i]->pre, 0);
+		KUNIT_EXPECT_EQ(test, probes[i]->post, 0);
+		KUNIT_EXPECT_EQ(test, probes[i]->kp.nmissed, 1UL);
+	}
 }
 
 /* ---- a stepped load that faults restarts at the probe ---- */
@@ -710,10 +899,13 @@ static struct kunit_case arm64_kprobes_cases[] = {
 	KUNIT_CASE(test_mrs_sp_el0),
 	KUNIT_CASE(test_exclusive_window),
 	KUNIT_CASE(test_xol),
+	KUNIT_CASE(test_post_handler_joins),
+	KUNIT_CASE(test_post_handler_joins_sim),
 	KUNIT_CASE(test_boost_slot_lifetime),
 	KUNIT_CASE(test_kretprobe_regs),
 	KUNIT_CASE(test_nested_handlers),
 	KUNIT_CASE(test_nested_in_step),
+	KUNIT_CASE(test_nest_overflow),
 	KUNIT_CASE(test_fault_restart),
 	KUNIT_CASE(test_every_instruction),
 	KUNIT_CASE(test_refused_instructions),

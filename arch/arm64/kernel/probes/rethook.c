@@ -11,10 +11,10 @@
  * taken on return.
  */
 
+#include <linux/cpufeature.h>
 #include <linux/kprobes.h>
 #include <linux/rethook.h>
 
-#include <asm/cpufeature.h>
 #include <asm/ptrace.h>
 #include <asm/sysreg.h>
 #include <asm/virt.h>
