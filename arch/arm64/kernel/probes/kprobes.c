@@ -89,9 +89,22 @@ static int read_orig_insn(unsigned long addr, u32 *insn)
 	return 0;
 }
 
+/*
+ * The same for the window search, which only reads back within the probed
+ * function's own text (kallsyms says where it starts), mapped for as long
+ * as the probe is being registered: a plain load, not a nofault copy.
+ */
 static int read_orig_insn_cb(void *ctx, unsigned long addr, u32 *insn)
 {
-	return read_orig_insn(addr, insn);
+	struct kprobe *p;
+
+	*insn = le32_to_cpu(READ_ONCE(*(__le32 *)addr));
+	if (*insn == BRK64_OPCODE_KPROBES) {
+		p = get_kprobe((void *)addr);
+		if (p)
+			*insn = p->opcode;
+	}
+	return 0;
 }
 
 /* Is @addr inside an LDXR..STXR window?  Not looked for before the symbol. */
