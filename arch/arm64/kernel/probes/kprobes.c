@@ -581,7 +581,7 @@ static __always_inline void finish_kprobe(struct kprobe_ctlblk *kcb)
 }
 
 static __always_inline void post_kprobe(struct kprobe *p, struct pt_regs *regs,
-				  struct kprobe_ctlblk *kcb)
+					struct kprobe_ctlblk *kcb)
 {
 	if (kcb->kprobe_status != KPROBE_REENTER && p->post_handler) {
 		kcb->kprobe_status = KPROBE_HIT_SSDONE;
@@ -626,7 +626,7 @@ static __always_inline void unmask_after_step(struct pt_regs *regs, struct kprob
  * grace period there (release_slot()).
  */
 static __always_inline void run_insn(struct kprobe *p, struct pt_regs *regs,
-			       struct kprobe_ctlblk *kcb)
+				     struct kprobe_ctlblk *kcb)
 {
 	kprobe_opcode_t *slot = READ_ONCE(p->ainsn.xol);
 
@@ -699,6 +699,7 @@ static noinline int __kprobes kprobe_vanished(unsigned long addr)
 {
 	u32 insn;
 
+	/* pairs with the disarm: text written before the probe left the table */
 	smp_rmb();
 	if (aarch64_insn_read((void *)addr, &insn) || insn != BRK64_OPCODE_KPROBES)
 		return DBG_HOOK_HANDLED;
