@@ -18,6 +18,12 @@ else
 	echo "decode-excl-group FAIL $r" >> "$out"
 fi
 
+if r=$("$host" index 1000000 0x1dec0de); then
+	echo "decode-index PASS $r" >> "$out"
+else
+	echo "decode-index FAIL $r" >> "$out"
+fi
+
 log=$RUN_DIR/decoder-safety.txt
 seed=${DECODER_SEED:-0x5eed2026}
 if python3 "$ROOT/harness/decoder_safety.py" "$host" 1000000 "$seed" > "$log" 2>&1; then

@@ -7,6 +7,7 @@
  *   decode_host classify [user]   read LE u32 words on stdin, print
  *                                 "<word> <action> <row>" per word
  *   decode_host random N SEED F   write N random words to file F (LE u32)
+ *   decode_host index N SEED      the op0 index against a scan from row 0
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,7 +47,10 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (argc >= 2 && !strcmp(argv[1], "excl-group")) {
-		/* every LDXR/STXR row matches only words of PROBE_EXCL_GROUP */
+		/*
+		 * every LDXR/STXR row is refused, and matches only words of
+		 * PROBE_EXCL_GROUP
+		 */
 		int bad = 0, rows = 0;
 
 		for (i = 0; i < arm64_probe_insn_table_size; i++) {
@@ -55,14 +59,44 @@ int main(int argc, char **argv)
 			if (!(c->flags & (PROBE_CLS_EXCL_LOAD | PROBE_CLS_EXCL_STORE)))
 				continue;
 			rows++;
+			/* the kernel's window search does not look through BRKs */
+			if (c->action != PROBE_INSN_REJECT) {
+				printf("row %u (%s) is not refused\n", i, c->name);
+				bad++;
+			}
 			if ((c->mask & PROBE_EXCL_GROUP_MASK) != PROBE_EXCL_GROUP_MASK ||
 			    (c->value & PROBE_EXCL_GROUP_MASK) != PROBE_EXCL_GROUP_VALUE) {
 				printf("row %u (%s) matches words outside the group\n", i, c->name);
 				bad++;
 			}
 		}
-		printf("%d exclusive rows, %d outside the group\n", rows, bad);
+		printf("%d exclusive rows, %d not refused or outside the group\n", rows, bad);
 		return bad || !rows;
+	}
+	if (argc == 4 && !strcmp(argv[1], "index")) {
+		/* the op0 index finds the same row as a scan from row 0 */
+		unsigned long n = strtoul(argv[2], NULL, 0), bad = 0, k;
+
+		rng = strtoull(argv[3], NULL, 0) | 1;
+		for (k = 0; k < n + arm64_probe_insn_table_size; k++) {
+			/* every row's own value too, then random words */
+			uint32_t w = k < arm64_probe_insn_table_size ?
+				     arm64_probe_insn_table[k].value : next32();
+			unsigned int u;
+
+			for (u = PROBE_FOR_KERNEL; u <= PROBE_FOR_USER; u <<= 1) {
+				const struct probe_insn_class *c = arm64_probe_insn_table;
+
+				while ((w & c->mask) != c->value || !(c->users & u))
+					c++;
+				if (arm64_probe_class(w, u) != c && bad++ < 10)
+					printf("%08x: row %ld, a scan finds %ld\n", w,
+					       (long)(arm64_probe_class(w, u) - arm64_probe_insn_table),
+					       (long)(c - arm64_probe_insn_table));
+			}
+		}
+		printf("%lu words, %lu differ\n", n + arm64_probe_insn_table_size, bad);
+		return bad != 0;
 	}
 	if (argc >= 2 && !strcmp(argv[1], "classify")) {
 		uint32_t w;
@@ -91,6 +125,6 @@ int main(int argc, char **argv)
 		}
 		return fclose(f) ? 1 : 0;
 	}
-	fprintf(stderr, "usage: %s table | excl-group | classify [user] | random N SEED FILE\n", argv[0]);
+	fprintf(stderr, "usage: %s table | excl-group | index N SEED | classify [user] | random N SEED FILE\n", argv[0]);
 	return 2;
 }

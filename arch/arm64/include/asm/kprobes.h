@@ -25,7 +25,28 @@ static inline bool arm64_kprobes_brk(unsigned long esr)
 	return imm == KPROBES_BRK_IMM || imm == KPROBES_BRK_SS_IMM;
 }
 
-int kprobe_breakpoint_handler(struct pt_regs *regs, unsigned long esr);
+int kprobe_hit_handler(struct pt_regs *regs);
+int kprobe_step_handler(struct pt_regs *regs);
+
+/**
+ * kprobe_breakpoint_handler() - handle the BRKs of kprobes
+ * @regs: registers at the BRK
+ * @esr: the exception syndrome, its comment is KPROBES_BRK_IMM or
+ *	 KPROBES_BRK_SS_IMM (see arm64_kprobes_brk())
+ *
+ * Called for EL1 BRKs only.  The two kinds go to separate functions so
+ * that each hit saves no more registers than its own path needs.  Always
+ * inlined: an out-of-line copy would be ordinary, probe-able text.
+ *
+ * Return: DBG_HOOK_HANDLED, or DBG_HOOK_ERROR for a BRK that is not ours.
+ */
+static __always_inline int kprobe_breakpoint_handler(struct pt_regs *regs,
+						     unsigned long esr)
+{
+	if (esr_brk_comment(esr) == KPROBES_BRK_SS_IMM)
+		return kprobe_step_handler(regs);
+	return kprobe_hit_handler(regs);
+}
 
 #ifdef CONFIG_KPROBES
 
@@ -68,6 +89,10 @@ struct kprobe_ctlblk {
 	unsigned long saved_pmr;	/* pmr_save before the step (pseudo-NMI) */
 	unsigned int nest;
 	struct prev_kprobe prev[KPROBE_NEST_MAX];
+#if IS_ENABLED(CONFIG_ARM64_KPROBES_KUNIT_TEST)
+	/* where a push past prev[] would land: only the test helper sets it */
+	struct prev_kprobe guard;
+#endif
 };
 
 void arch_remove_kprobe(struct kprobe *p);

@@ -388,6 +388,34 @@ const struct probe_insn_class arm64_probe_insn_table[] = {
 
 const unsigned int arm64_probe_insn_table_size = ARRAY_SIZE(arm64_probe_insn_table);
 
+/* insn[28:25], the top level of the A64 encoding index */
+#define OP0_SHIFT	25
+#define OP0_MASK	(0xfU << OP0_SHIFT)
+
+/*
+ * Where to start looking for each op0: one more than the first row that
+ * can match an instruction of that op0 (rows before it disagree with every
+ * such instruction in insn[28:25]), or 0 until that is known.  Starting
+ * at row 0 is always right, so a reader that sees 0 is only slower; the
+ * value, once there, is the same whoever computed it.
+ */
+static u8 first_row_plus1[16];
+static_assert(ARRAY_SIZE(arm64_probe_insn_table) < 255);
+
+static unsigned int first_row(u32 op0)
+{
+	u32 bits = op0 << OP0_SHIFT;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(arm64_probe_insn_table) - 1; i++) {
+		const struct probe_insn_class *c = &arm64_probe_insn_table[i];
+
+		if (!((bits ^ c->value) & c->mask & OP0_MASK))
+			break;
+	}
+	return i;
+}
+
 /**
  * arm64_probe_class() - find the decode table row for an instruction
  * @insn: the A64 instruction word
@@ -398,9 +426,15 @@ const unsigned int arm64_probe_insn_table_size = ARRAY_SIZE(arm64_probe_insn_tab
  */
 const struct probe_insn_class *arm64_probe_class(u32 insn, unsigned int users)
 {
+	u32 op0 = (insn & OP0_MASK) >> OP0_SHIFT;
+	unsigned int start = READ_ONCE(first_row_plus1[op0]);
 	const struct probe_insn_class *c;
 
-	for (c = arm64_probe_insn_table; ; c++) {
+	if (!start) {
+		start = first_row(op0) + 1;
+		WRITE_ONCE(first_row_plus1[op0], start);
+	}
+	for (c = &arm64_probe_insn_table[start - 1]; ; c++) {
 		if ((insn & c->mask) == c->value && (c->users & users))
 			return c;
 	}

@@ -38,6 +38,7 @@
 
 #include <kunit/visibility.h>
 
+#include <asm/cacheflush.h>
 #include <asm/daifflags.h>
 #include <asm/debug-monitors.h>
 #include <asm/insn.h>
@@ -74,36 +75,37 @@ void *alloc_insn_page(void)
 	return page;
 }
 
-/* The original instruction at @addr, looking through another kprobe's BRK. */
-static int read_orig_insn(unsigned long addr, u32 *insn)
+/* @insn was read at @addr: if it is another kprobe's BRK, what it replaced. */
+static u32 look_through_brk(unsigned long addr, u32 insn)
 {
 	struct kprobe *p;
 
+	if (insn != BRK64_OPCODE_KPROBES)
+		return insn;
+	p = get_kprobe((void *)addr);
+	return p ? p->opcode : insn;
+}
+
+/* The original instruction at @addr. */
+static int read_orig_insn(unsigned long addr, u32 *insn)
+{
 	if (aarch64_insn_read((void *)addr, insn))
 		return -EFAULT;
-	if (*insn == BRK64_OPCODE_KPROBES) {
-		p = get_kprobe((void *)addr);
-		if (p)
-			*insn = p->opcode;
-	}
+	*insn = look_through_brk(addr, *insn);
 	return 0;
 }
 
 /*
- * The same for the window search, which only reads back within the probed
- * function's own text (kallsyms says where it starts), mapped for as long
- * as the probe is being registered: a plain load, not a nofault copy.
+ * The window search reads back within the probed function's own text
+ * (kallsyms says where it starts), mapped for as long as the probe is being
+ * registered: a plain load, not a nofault copy.  Another kprobe's BRK is
+ * not looked through: the decode table refuses every instruction that
+ * opens or closes an exclusive window (the host test decode-excl-group
+ * checks it), so the instruction under a BRK is never one.
  */
-static int read_orig_insn_cb(void *ctx, unsigned long addr, u32 *insn)
+static int read_text_cb(void *ctx, unsigned long addr, u32 *insn)
 {
-	struct kprobe *p;
-
 	*insn = le32_to_cpu(READ_ONCE(*(__le32 *)addr));
-	if (*insn == BRK64_OPCODE_KPROBES) {
-		p = get_kprobe((void *)addr);
-		if (p)
-			*insn = p->opcode;
-	}
 	return 0;
 }
 
@@ -116,18 +118,31 @@ static bool in_exclusive_window(unsigned long addr)
 	if (!kallsyms_lookup_size_offset(addr, &size, &offset))
 		offset = 0;
 	n = min_t(unsigned long, PROBE_EXCL_WINDOW_SCAN, offset / AARCH64_INSN_SIZE);
-	return arm64_probe_in_excl_window(read_orig_insn_cb, NULL, addr, n, PROBE_FOR_KERNEL);
+	return arm64_probe_in_excl_window(read_text_cb, NULL, addr, n, PROBE_FOR_KERNEL);
 }
 
-static int write_slot(kprobe_opcode_t *slot, const u32 *words, int n)
+/*
+ * Write a slot that no CPU can be running: it is unused until it is
+ * published.  Its two words are one aligned 64-bit store through the
+ * text-poke mapping, then a clean and invalidate to PoU of its own lines
+ * -- no IPI: a CPU reaches a slot only through the exception return of a
+ * BRK handler, which is context synchronizing.
+ */
+static int write_slot(kprobe_opcode_t *slot, u32 insn, u32 next)
 {
-	int i, ret;
+	__le32 le[MAX_INSN_SIZE] = { cpu_to_le32(insn), cpu_to_le32(next) };
+	u64 val;
+	int ret;
 
-	for (i = 0; i < n; i++) {
-		ret = aarch64_insn_patch_text_nosync(slot + i, words[i]);
-		if (ret)
-			return ret;
-	}
+	BUILD_BUG_ON(sizeof(le) != sizeof(val));
+	/* slots are MAX_INSN_SIZE words, allocated at multiples of that */
+	if (WARN_ON_ONCE(!IS_ALIGNED((unsigned long)slot, sizeof(val))))
+		return -EINVAL;
+	memcpy(&val, le, sizeof(val));	/* the words' byte image, either endianness */
+	ret = aarch64_insn_write_literal_u64(slot, val);
+	if (ret)
+		return ret;
+	caches_clean_inval_pou((unsigned long)slot, (unsigned long)(slot + MAX_INSN_SIZE));
 	return 0;
 }
 
@@ -141,7 +156,7 @@ static int fill_slot(struct kprobe *p, kprobe_opcode_t *slot, bool boost)
 	unsigned long back = (unsigned long)p->addr + AARCH64_INSN_SIZE;
 	unsigned long from = (unsigned long)(slot + 1);
 	long offset = (long)(back - from);
-	u32 words[MAX_INSN_SIZE] = { p->opcode, BRK64_OPCODE_KPROBES_SS };
+	u32 next = BRK64_OPCODE_KPROBES_SS;
 	u32 branch;
 
 	/*
@@ -152,9 +167,9 @@ static int fill_slot(struct kprobe *p, kprobe_opcode_t *slot, bool boost)
 	if (boost && offset >= -SZ_128M && offset < SZ_128M) {
 		branch = aarch64_insn_gen_branch_imm(from, back, AARCH64_INSN_BRANCH_NOLINK);
 		if (branch != AARCH64_BREAK_FAULT)
-			words[1] = branch;
+			next = branch;
 	}
-	return write_slot(slot, words, MAX_INSN_SIZE);
+	return write_slot(slot, p->opcode, next);
 }
 
 static kprobe_opcode_t *new_slot(struct kprobe *p, bool boost, int *err)
@@ -511,7 +526,8 @@ EXPORT_SYMBOL_IF_KUNIT(arm64_kprobes_quarantine_drain_for_test);
  * path of a step, itself in ...).  A probe that @fn hits finds no room to
  * save that state.  The state of this CPU is restored afterwards.
  *
- * Return: true if @fn left the probe state as it found it.
+ * Return: true if @fn left the probe state as it found it, and wrote
+ * nothing past the end of its nesting stack.
  */
 bool arm64_kprobes_at_max_nest_for_test(struct kprobe *running,
 					void (*fn)(void *), void *arg)
@@ -522,7 +538,8 @@ bool arm64_kprobes_at_max_nest_for_test(struct kprobe *running,
 	bool same;
 	int i;
 
-	local_irq_save(flags);
+	/* pseudo-NMIs too: a hit in one must not see the half-made state */
+	flags = local_daif_save();
 	kcb = get_kprobe_ctlblk();
 	saved = *kcb;
 	cur = kprobe_running();
@@ -535,13 +552,14 @@ bool arm64_kprobes_at_max_nest_for_test(struct kprobe *running,
 		deep.prev[i].saved_daif = PSR_I_BIT;
 		deep.prev[i].saved_pmr = i;
 	}
+	memset(&deep.guard, 0x5a, sizeof(deep.guard));
 	*kcb = deep;
 	__this_cpu_write(current_kprobe, running);
 	fn(arg);
 	same = !memcmp(kcb, &deep, sizeof(deep)) && kprobe_running() == running;
 	*kcb = saved;
 	__this_cpu_write(current_kprobe, cur);
-	local_irq_restore(flags);
+	local_daif_restore(flags);
 	return same;
 }
 EXPORT_SYMBOL_IF_KUNIT(arm64_kprobes_at_max_nest_for_test);
@@ -580,14 +598,25 @@ static __always_inline void finish_kprobe(struct kprobe_ctlblk *kcb)
 	kcb->saved_pmr = prev->saved_pmr;
 }
 
-static __always_inline void post_kprobe(struct kprobe *p, struct pt_regs *regs,
-					struct kprobe_ctlblk *kcb)
+/*
+ * Done, in a hit that nested in no other: the nesting stack is empty (it
+ * only holds anything while a probe runs, and whatever the handlers hit
+ * was popped on the way back), so there is nothing to restore.
+ */
+static __always_inline void finish_top_kprobe(struct kprobe **cur)
 {
-	if (kcb->kprobe_status != KPROBE_REENTER && p->post_handler) {
+	*cur = NULL;
+}
+
+static __always_inline void run_post_handler(struct kprobe *p, struct pt_regs *regs,
+					     struct kprobe_ctlblk *kcb)
+{
+	kprobe_post_handler_t post = p->post_handler;
+
+	if (post) {
 		kcb->kprobe_status = KPROBE_HIT_SSDONE;
-		p->post_handler(p, regs, 0);
+		post(p, regs, 0);
 	}
-	finish_kprobe(kcb);
 }
 
 /*
@@ -600,11 +629,14 @@ static __always_inline void post_kprobe(struct kprobe *p, struct pt_regs *regs,
  */
 static __always_inline void mask_for_step(struct pt_regs *regs, struct kprobe_ctlblk *kcb)
 {
-	kcb->saved_daif = regs->pstate & (PSR_I_BIT | PSR_F_BIT);
-	regs->pstate |= PSR_I_BIT | PSR_F_BIT;
-	kcb->saved_pmr = regs->pmr_save;
-	if (system_uses_irq_prio_masking())
+	u64 pstate = regs->pstate;
+
+	kcb->saved_daif = pstate & (PSR_I_BIT | PSR_F_BIT);
+	regs->pstate = pstate | PSR_I_BIT | PSR_F_BIT;
+	if (system_uses_irq_prio_masking()) {
+		kcb->saved_pmr = regs->pmr_save;
 		regs->pmr_save = GIC_PRIO_IRQON | GIC_PRIO_PSR_I_SET;
+	}
 }
 
 static __always_inline void unmask_after_step(struct pt_regs *regs, struct kprobe_ctlblk *kcb)
@@ -616,6 +648,9 @@ static __always_inline void unmask_after_step(struct pt_regs *regs, struct kprob
 
 /*
  * Run the replaced instruction of @p, after its pre-handler (if any).
+ * @reenter: @p was hit while another probe ran (its handlers do not run,
+ * and the other's state is popped when @p is done); else the nesting stack
+ * is empty.
  *
  * A boosted slot runs after the probe state is gone, which is why it is
  * only made for a probe without a post_handler (and replaced when one
@@ -626,25 +661,34 @@ static __always_inline void unmask_after_step(struct pt_regs *regs, struct kprob
  * grace period there (release_slot()).
  */
 static __always_inline void run_insn(struct kprobe *p, struct pt_regs *regs,
-				     struct kprobe_ctlblk *kcb)
+				     struct kprobe_ctlblk *kcb, struct kprobe **cur,
+				     bool reenter)
 {
 	kprobe_opcode_t *slot = READ_ONCE(p->ainsn.xol);
 
 	/* A boosted slot is the cheapest way out (two instructions). */
 	if (slot && slot_boosts(slot)) {
 		regs->pc = (unsigned long)slot;
-		finish_kprobe(kcb);
+		if (reenter)
+			finish_kprobe(kcb);
+		else
+			finish_top_kprobe(cur);
 		return;
 	}
 
 	if (p->ainsn.sim) {
 		p->ainsn.sim(p->opcode, regs);
-		post_kprobe(p, regs, kcb);
+		if (reenter) {
+			finish_kprobe(kcb);
+		} else {
+			run_post_handler(p, regs, kcb);
+			finish_top_kprobe(cur);
+		}
 		return;
 	}
 
 	/* Step with IRQs and FIQs masked; the step's BRK brings us back. */
-	if (kcb->kprobe_status != KPROBE_REENTER)
+	if (!reenter)
 		kcb->kprobe_status = KPROBE_HIT_SS;
 	mask_for_step(regs, kcb);
 	regs->pc = (unsigned long)slot;
@@ -684,19 +728,20 @@ static noinline int __kprobes kprobe_reenter(struct kprobe *p, struct pt_regs *r
 		return run_insn_stateless(p, regs);
 	__this_cpu_write(current_kprobe, p);
 	kcb->kprobe_status = KPROBE_REENTER;
-	run_insn(p, regs, kcb);
+	run_insn(p, regs, kcb, this_cpu_ptr(&current_kprobe), true);
 	return DBG_HOOK_HANDLED;
 }
 
 /*
- * No probe at @addr: it was disarmed and removed after this CPU took the
+ * No probe at the BRK of @regs: it was disarmed and removed after this CPU took the
  * BRK.  Whatever is at the address now runs when we return.  The disarm
  * wrote the instruction before the probe left the hash table; order our
  * read of the text after our (missed) lookup so that we cannot see the old
  * BRK.
  */
-static noinline int __kprobes kprobe_vanished(unsigned long addr)
+static noinline int __kprobes kprobe_vanished(struct pt_regs *regs)
 {
+	unsigned long addr = instruction_pointer(regs);
 	u32 insn;
 
 	/* pairs with the disarm: text written before the probe left the table */
@@ -706,59 +751,72 @@ static noinline int __kprobes kprobe_vanished(unsigned long addr)
 	return DBG_HOOK_ERROR;
 }
 
-static int __kprobes kprobe_hit(struct pt_regs *regs)
+/**
+ * kprobe_hit_handler() - a kprobe's BRK was hit
+ * @regs: registers at the BRK
+ *
+ * Runs the probe's pre-handler, then sends the CPU on to the replaced
+ * instruction (see run_insn()).
+ *
+ * Return: DBG_HOOK_HANDLED, or DBG_HOOK_ERROR if there is no probe here.
+ */
+int __kprobes kprobe_hit_handler(struct pt_regs *regs)
 {
+	struct kprobe *p = get_kprobe((void *)instruction_pointer(regs));
+	/* IRQs are masked here: this CPU's addresses hold over the calls */
+	struct kprobe **cur = this_cpu_ptr(&current_kprobe);
 	struct kprobe_ctlblk *kcb = get_kprobe_ctlblk();
-	unsigned long addr = instruction_pointer(regs);
-	struct kprobe *p = get_kprobe((void *)addr);
 
-	if (!p)
-		return kprobe_vanished(addr);
+	if (unlikely(!p))
+		return kprobe_vanished(regs);
 
-	if (kprobe_running())
+	if (unlikely(*cur))
 		return kprobe_reenter(p, regs, kcb);
 
-	__this_cpu_write(current_kprobe, p);
+	*cur = p;
 	kcb->kprobe_status = KPROBE_HIT_ACTIVE;
 	if (p->pre_handler && p->pre_handler(p, regs)) {
 		/* The handler moved the PC itself: skip the instruction. */
-		finish_kprobe(kcb);
+		finish_top_kprobe(cur);
 		return DBG_HOOK_HANDLED;
 	}
-	run_insn(p, regs, kcb);
-	return DBG_HOOK_HANDLED;
-}
-
-static int __kprobes kprobe_step_done(struct pt_regs *regs)
-{
-	struct kprobe_ctlblk *kcb = get_kprobe_ctlblk();
-	struct kprobe *p = kprobe_running();
-
-	if (!p || !p->ainsn.xol ||
-	    instruction_pointer(regs) != (unsigned long)(READ_ONCE(p->ainsn.xol) + 1))
-		return DBG_HOOK_ERROR;
-
-	unmask_after_step(regs, kcb);
-	regs->pc = (unsigned long)p->addr + AARCH64_INSN_SIZE;
-	post_kprobe(p, regs, kcb);
+	run_insn(p, regs, kcb, cur, false);
 	return DBG_HOOK_HANDLED;
 }
 
 /**
- * kprobe_breakpoint_handler() - handle the BRKs of kprobes
- * @regs: registers at the BRK
- * @esr: the exception syndrome, its comment is KPROBES_BRK_IMM or
- *	 KPROBES_BRK_SS_IMM (see arm64_kprobes_brk())
+ * kprobe_step_handler() - the BRK after a stepped instruction was hit
+ * @regs: registers at the BRK, in the running probe's slot
  *
- * Return: DBG_HOOK_HANDLED, or DBG_HOOK_ERROR for a BRK that is not ours.
+ * Restores the interrupt mask of the probed context, moves the PC to the
+ * instruction after the probe and runs the post-handler.
+ *
+ * Return: DBG_HOOK_HANDLED, or DBG_HOOK_ERROR if no step of ours ends here.
  */
-int __kprobes kprobe_breakpoint_handler(struct pt_regs *regs, unsigned long esr)
+int __kprobes kprobe_step_handler(struct pt_regs *regs)
 {
-	if (user_mode(regs))
+	struct kprobe **cur = this_cpu_ptr(&current_kprobe);
+	struct kprobe *p = *cur;
+	struct kprobe_ctlblk *kcb;
+	kprobe_opcode_t *slot;
+
+	if (unlikely(!p))
 		return DBG_HOOK_ERROR;
-	if (esr_brk_comment(esr) == KPROBES_BRK_SS_IMM)
-		return kprobe_step_done(regs);
-	return kprobe_hit(regs);
+	slot = READ_ONCE(p->ainsn.xol);
+	if (unlikely(!slot || instruction_pointer(regs) != (unsigned long)(slot + 1)))
+		return DBG_HOOK_ERROR;
+
+	kcb = get_kprobe_ctlblk();
+	unmask_after_step(regs, kcb);
+	regs->pc = (unsigned long)p->addr + AARCH64_INSN_SIZE;
+	if (unlikely(kcb->kprobe_status == KPROBE_REENTER)) {
+		/* a step in a nested hit: no handlers, back to the outer probe */
+		finish_kprobe(kcb);
+		return DBG_HOOK_HANDLED;
+	}
+	run_post_handler(p, regs, kcb);
+	finish_top_kprobe(cur);
+	return DBG_HOOK_HANDLED;
 }
 
 /**

@@ -870,7 +870,8 @@ static void test_blacklist(struct kunit *test)
 	const struct { const char *what; unsigned long addr; } cases[] = {
 		{ "entry text (vectors)", (unsigned long)__entry_text_start },
 		{ "idmap text", (unsigned long)__idmap_text_start },
-		{ "kprobes text", (unsigned long)kprobe_breakpoint_handler },
+		{ "kprobes text", (unsigned long)kprobe_hit_handler },
+		{ "kprobes text (step)", (unsigned long)kprobe_step_handler },
 		{ "noinstr text", (unsigned long)el1h_64_sync_handler },
 		{ "NOKPROBE_SYMBOL", (unsigned long)do_el1_brk64 },
 #ifdef CONFIG_KEXEC_CORE
