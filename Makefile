@@ -16,7 +16,7 @@ export IMPL FLAVOUR SMP
 H := harness
 
 .PHONY: help deps base tree config build initramfs boot check demo shell \
-	bench coverage series series-check fresh-check clean distclean
+	bench trace-hit coverage series series-check fresh-check clean distclean
 
 help: ## this list
 	@echo "arm64 kprobes harness (IMPL=$(IMPL) FLAVOUR=$(FLAVOUR) SMP=$(SMP))"
@@ -58,6 +58,9 @@ shell: build initramfs ## boot IMPL to an interactive shell (Ctrl-A x quits)
 
 bench: ## probe-hit cost, ours against upstream (QEMU -icount and wall clock)
 	@$(H)/bench.sh
+
+trace-hit: build initramfs ## instructions of one hit per bench site, by function (icount TB log)
+	@$(H)/trace-hit.sh
 
 coverage: ## classify every instruction of vmlinux .text: ours vs upstream
 	@$(H)/coverage.sh

@@ -1,14 +1,15 @@
 #!/bin/sh
 # The 'bench' suite: cost of probe hits (harness/bench.sh boots it).
 # harness.args: n=<calls per kernel scenario>,m=<getppid calls>,bl=<offset
-# of the first BL in __arm64_sys_getppid>.  Results: /results/bench.txt,
-# lines "BENCH <scenario> <value> ...".
-N=10000 M=100000 BL=
+# of the first BL in __arm64_sys_getppid>,l=<life-cycle rounds>.
+# Results: /results/bench.txt, lines "BENCH <scenario> <value> ...".
+N=10000 M=100000 BL= L=5
 for a in $HARNESS_ARGS; do
 	case "$a" in
 	n=*) N=${a#n=} ;;
 	m=*) M=${a#m=} ;;
 	bl=*) BL=${a#bl=} ;;
+	l=*) L=${a#l=} ;;
 	esac
 done
 B=/bench
@@ -31,7 +32,13 @@ out "slotpages $((p1 - p0)) pages for 1000 probes"
 
 # In-kernel scenarios (baseline, entry, xol, post, bcond, bl, ret, kretprobe).
 echo "all $N" > $RUN
-echo "lifecycle 1000" > $RUN
+# The life cycle waits for RCU grace periods, which end on ticks: L rounds
+# (each on NOPs, then ADDs), so that the report can give the spread.
+i=0
+while [ $i -lt "$L" ]; do
+	echo "lifecycle 1000" > $RUN
+	i=$((i + 1))
+done
 
 # A kprobe_events event with two fetch args on the same function.
 kev() { # name spec
