@@ -112,13 +112,22 @@ static int read_text_cb(void *ctx, unsigned long addr, u32 *insn)
 /* Is @addr inside an LDXR..STXR window?  Not looked for before the symbol. */
 static bool in_exclusive_window(unsigned long addr)
 {
+	const __le32 *text = (const __le32 *)addr;
 	unsigned long size, offset;
-	unsigned int n;
+	unsigned int i, n;
 
 	if (!kallsyms_lookup_size_offset(addr, &size, &offset))
 		offset = 0;
 	n = min_t(unsigned long, PROBE_EXCL_WINDOW_SCAN, offset / AARCH64_INSN_SIZE);
-	return arm64_probe_in_excl_window(read_text_cb, NULL, addr, n, PROBE_FOR_KERNEL);
+	/* most functions have no load/store-exclusive: decode nothing then */
+	for (i = 1; i <= n; i++) {
+		u32 insn = le32_to_cpu(READ_ONCE(*(text - i)));
+
+		if ((insn & PROBE_EXCL_GROUP_MASK) == PROBE_EXCL_GROUP_VALUE)
+			return arm64_probe_in_excl_window(read_text_cb, NULL, addr, n,
+							  PROBE_FOR_KERNEL);
+	}
+	return false;
 }
 
 /*
