@@ -48,11 +48,6 @@ struct probe_insn_class {
 #define PROBE_CLS_EXCL_LOAD	0x1
 /* The instruction closes an exclusive window (STXR family). */
 #define PROBE_CLS_EXCL_STORE	0x2
-/*
- * Simulated, but also correct out of line: a probe may run it in a slot
- * that branches back when that is cheaper than the simulation.
- */
-#define PROBE_CLS_XOL_SAFE	0x8
 
 /* The result of decoding one instruction. */
 struct probe_insn_decode {

@@ -44,8 +44,6 @@
 	ROW(m, v, PROBE_INSN_XOL, PROBE_FOR_KERNEL, 0, NULL, nm, NULL)
 #define SIM(m, v, fn, nm, wy)						\
 	ROW(m, v, PROBE_INSN_SIMULATE, PROBE_FOR_ALL, 0, fn, nm, wy)
-#define SIM_X(m, v, fn, nm, wy)						\
-	ROW(m, v, PROBE_INSN_SIMULATE, PROBE_FOR_ALL, PROBE_CLS_XOL_SAFE, fn, nm, wy)
 #define SIM_BR(m, v, fn, nm, wy)	SIM(m, v, fn, nm, wy)
 #define REJ(m, v, nm, wy)						\
 	ROW(m, v, PROBE_INSN_REJECT, PROBE_FOR_ALL, 0, NULL, nm, wy)
@@ -85,14 +83,14 @@ const struct probe_insn_class arm64_probe_insn_table[] = {
 	    "PC-relative: the result depends on the address of the instruction"),
 	ROW(0x3f80001f, 0x1100001f, PROBE_INSN_XOL, PROBE_FOR_ALL, 0, NULL,
 	    "ADD/SUB (immediate) to SP", why_sp_write),
-	SIM_X(0x3f800000, 0x11000000, sim_addsub_imm, "ADD/SUB (immediate)",
-	      "plain arithmetic on the saved registers, saves the second exception"),
+	SIM(0x3f800000, 0x11000000, sim_addsub_imm, "ADD/SUB (immediate)",
+	    "plain arithmetic on the saved registers, saves the second exception"),
 	REJ(0x7f800000, 0x32800000, "move wide (immediate), opc = 01",
 	    "unallocated encoding"),
 	REJ(0x9fc00000, 0x12c00000, "move wide (immediate), 32-bit with hw >= 2",
 	    "unallocated encoding"),
-	SIM_X(0x1f800000, 0x12800000, sim_movw, "MOVN, MOVZ, MOVK",
-	      "plain register write, saves the second exception"),
+	SIM(0x1f800000, 0x12800000, sim_movw, "MOVN, MOVZ, MOVK",
+	    "plain register write, saves the second exception"),
 	/*
 	 * The rest of the group, subclass by subclass: what is not listed is
 	 * unallocated in the version of the architecture the table knows, or
@@ -333,9 +331,9 @@ const struct probe_insn_class arm64_probe_insn_table[] = {
 	/* ---- op0 = x101: data processing -- register ---- */
 	REJ(0x9f008000, 0x0a008000, "logical (shifted register), 32-bit with imm6 >= 32",
 	    "unallocated encoding"),
-	SIM_X(0x1f000000, 0x0a000000, sim_logic_sreg,
-	      "AND/ORR/EOR/ANDS/BIC/ORN/EON/BICS (shifted register), MOV (register)",
-	      "plain register arithmetic, saves the second exception"),
+	SIM(0x1f000000, 0x0a000000, sim_logic_sreg,
+	    "AND/ORR/EOR/ANDS/BIC/ORN/EON/BICS (shifted register), MOV (register)",
+	    "plain register arithmetic, saves the second exception"),
 	/*
 	 * The rest of the group, subclass by subclass (op1 = bit 28, op2 =
 	 * bits 24:21); what is not listed is refused.  FEAT_PAuth_LR added

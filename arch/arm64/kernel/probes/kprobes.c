@@ -269,16 +269,14 @@ int arch_prepare_kprobe(struct kprobe *p)
 		return -EINVAL;
 	}
 
+	/*
+	 * A simulated instruction has no slot, even one that would be correct
+	 * out of line: a boosted slot saves a few instructions per hit, but
+	 * costs a text write to register it and, on a kernel with
+	 * PREEMPT_COUNT, an RCU Tasks grace period to free it.
+	 */
 	if (d.action == PROBE_INSN_SIMULATE) {
 		p->ainsn.sim = d.sim;
-		/*
-		 * Cheaper still in a boosted slot, where it is correct too
-		 * (ftrace's "mov x9, x30" at every function entry): have one
-		 * when no post-handler must run.  Without one (no memory) the
-		 * simulation still works.
-		 */
-		if ((d.cls->flags & PROBE_CLS_XOL_SAFE) && !p->post_handler)
-			prepare_slot(p);
 		return 0;
 	}
 	return prepare_slot(p);
@@ -320,30 +318,10 @@ void arch_disarm_kprobe(struct kprobe *p)
  * which no task is: see release_slot().
  */
 struct slot_quarantine {
-	struct rcu_head rcu;
-	struct work_struct work;
+	struct llist_node node;
 	kprobe_opcode_t *slot;
+	bool rcu_done;
 };
-
-static atomic_t slots_in_quarantine = ATOMIC_INIT(0);
-
-static void slot_quarantine_free(struct work_struct *work)
-{
-	struct slot_quarantine *q = container_of(work, struct slot_quarantine, work);
-
-	free_insn_slot(q->slot, 0);
-	atomic_dec(&slots_in_quarantine);
-	kfree(q);
-}
-
-/* RCU callbacks run with BH disabled; the slot cache takes a mutex. */
-static void slot_quarantine_end(struct rcu_head *rcu)
-{
-	struct slot_quarantine *q = container_of(rcu, struct slot_quarantine, rcu);
-
-	INIT_WORK(&q->work, slot_quarantine_free);
-	schedule_work(&q->work);
-}
 
 /*
  * A task can be in a boosted slot after the hit that sent it there is
@@ -364,15 +342,40 @@ static bool slot_needs_rcu_tasks(const kprobe_opcode_t *slot)
 	return IS_ENABLED(CONFIG_PREEMPT_COUNT) && slot_boosts(slot);
 }
 
-static void slot_quarantine_rcu(struct rcu_head *rcu)
-{
-	struct slot_quarantine *q = container_of(rcu, struct slot_quarantine, rcu);
+static LLIST_HEAD(slot_quarantine_list);
+static atomic_t slots_in_quarantine = ATOMIC_INIT(0);
 
-	if (slot_needs_rcu_tasks(q->slot))
-		call_rcu_tasks(&q->rcu, slot_quarantine_end);
-	else
-		slot_quarantine_end(rcu);
+/*
+ * Free every slot quarantined so far after one wait for each grace period
+ * any of them needs: unregistering 1,000 probes costs one work item and
+ * one RCU Tasks grace period, not 1,000 callbacks and work items that keep
+ * another CPU busy (and each stop_machine() of the next registrations
+ * waiting for it).  Slots quarantined meanwhile queue the work again.
+ */
+static void slot_quarantine_free(struct work_struct *work)
+{
+	struct llist_node *batch = llist_del_all(&slot_quarantine_list);
+	struct slot_quarantine *q, *t;
+	bool rcu = false, tasks = false;
+	int n = 0;
+
+	llist_for_each_entry(q, batch, node) {
+		rcu |= !q->rcu_done;
+		tasks |= slot_needs_rcu_tasks(q->slot);
+	}
+	if (rcu)
+		synchronize_rcu();
+	if (tasks)
+		synchronize_rcu_tasks();
+	llist_for_each_entry_safe(q, t, batch, node) {
+		free_insn_slot(q->slot, 0);
+		kfree(q);
+		n++;
+	}
+	atomic_sub(n, &slots_in_quarantine);
 }
+
+static DECLARE_WORK(slot_quarantine_work, slot_quarantine_free);
 
 /*
  * Free @slot, which no CPU can enter from the BRK handler any more.  If
@@ -395,11 +398,10 @@ static void release_slot(kprobe_opcode_t *slot, struct slot_quarantine *q, bool 
 		return;
 	}
 	q->slot = slot;
+	q->rcu_done = rcu_done;
 	atomic_inc(&slots_in_quarantine);
-	if (rcu_done)
-		call_rcu_tasks(&q->rcu, slot_quarantine_end);
-	else
-		call_rcu(&q->rcu, slot_quarantine_rcu);
+	llist_add(&q->node, &slot_quarantine_list);
+	queue_work(system_unbound_wq, &slot_quarantine_work);
 }
 
 void arch_remove_kprobe(struct kprobe *p)
@@ -420,21 +422,20 @@ void arch_remove_kprobe(struct kprobe *p)
  * @ap: the aggregate probe, live and possibly armed
  *
  * A boosted slot branches back by itself, so nothing runs after the
- * instruction: give @ap a slot that ends with a step's BRK instead, or no
- * slot if its instruction is simulated (the simulation runs the
- * post_handler).  A hit
- * reads the slot pointer once and the slot says what it is, so hits during
- * the change use either slot correctly; the old one is released once no
- * hit can still be using it, without waiting here.  A hit that still uses
- * the old slot runs no post_handler: it is one of the hits before the new
- * probe was registered.  Called by the core under kprobe_mutex and
+ * instruction: give @ap a slot that ends with a step's BRK instead (a
+ * simulated instruction has no slot: the simulation runs the
+ * post_handler).  A hit reads the slot pointer once and the slot says
+ * what it is, so hits during the change use either slot correctly; the
+ * old one is released once no hit can still be using it, without waiting
+ * here.  A hit that still uses the old slot runs no post_handler: it is
+ * one of the hits before the new probe was registered.  Called by the core under kprobe_mutex and
  * text_mutex, before it copies the slot into the new probe.
  *
  * Return: 0, or -ENOMEM (the new probe is then not registered).
  */
 int arch_prepare_kprobe_post_handler(struct kprobe *ap)
 {
-	kprobe_opcode_t *old = ap->ainsn.xol, *slot = NULL;
+	kprobe_opcode_t *old = ap->ainsn.xol, *slot;
 	struct slot_quarantine *q;
 	struct kprobe *kp;
 	int ret;
@@ -444,12 +445,10 @@ int arch_prepare_kprobe_post_handler(struct kprobe *ap)
 	q = kmalloc(sizeof(*q), GFP_KERNEL);
 	if (!q)
 		return -ENOMEM;
-	if (!ap->ainsn.sim) {
-		slot = new_slot(ap, false, &ret);
-		if (!slot) {
-			kfree(q);
-			return ret;
-		}
+	slot = new_slot(ap, false, &ret);
+	if (!slot) {
+		kfree(q);
+		return ret;
 	}
 	/* the slot's text is written (and cleaned to PoU) before it is seen */
 	smp_store_release(&ap->ainsn.xol, slot);
@@ -495,9 +494,8 @@ int arm64_kprobe_retarget_for_test(struct kprobe *p, u32 insn)
 		return -EINVAL;
 	p->opcode = insn;
 	p->ainsn.sim = d.sim;
-	/* as arch_prepare_kprobe(): a simulated instruction only uses a boosted slot */
-	return fill_slot(p, p->ainsn.xol, !p->post_handler &&
-			 (!d.sim || (d.cls->flags & PROBE_CLS_XOL_SAFE)));
+	/* as arch_prepare_kprobe(): a simulated instruction leaves the slot unused */
+	return fill_slot(p, p->ainsn.xol, !p->post_handler && !d.sim);
 }
 EXPORT_SYMBOL_IF_KUNIT(arm64_kprobe_retarget_for_test);
 
@@ -513,12 +511,10 @@ int arm64_kprobes_quarantine_drain_for_test(void)
 {
 	int n = atomic_read(&slots_in_quarantine);
 
-	/* a slot may wait for RCU, then RCU Tasks, then the work that frees it */
-	rcu_barrier();
-	if (IS_ENABLED(CONFIG_TASKS_RCU))
-		rcu_barrier_tasks();
+	/* the work may be running with a batch and queued for the next */
 	while (atomic_read(&slots_in_quarantine))
-		usleep_range(1000, 2000);
+		if (!flush_work(&slot_quarantine_work))
+			usleep_range(100, 200);	/* not queued yet */
 	return n;
 }
 EXPORT_SYMBOL_IF_KUNIT(arm64_kprobes_quarantine_drain_for_test);

@@ -433,7 +433,7 @@ static void test_post_handler_joins(struct kunit *test)
 				preempt_count ? "PREEMPT_COUNT" : "no PREEMPT_COUNT");
 }
 
-/* The same for a simulated instruction: its boosted slot just goes. */
+/* The same for a simulated instruction, which has no slot before or after. */
 static void test_post_handler_joins_sim(struct kunit *test)
 {
 	struct counted first, second;
@@ -442,7 +442,8 @@ static void test_post_handler_joins_sim(struct kunit *test)
 	counted_init(&first, kpt_site_nested, false);
 	counted_init(&second, kpt_site_nested, true);
 	KUNIT_ASSERT_EQ(test, register_kprobe(&first.kp), 0);
-	KUNIT_EXPECT_TRUE(test, first.kp.ainsn.sim && boosted(&first.kp));
+	KUNIT_EXPECT_TRUE(test, first.kp.ainsn.sim);
+	KUNIT_EXPECT_NULL(test, first.kp.ainsn.xol);
 	KUNIT_EXPECT_EQ(test, kpt_nested_target(1), 4);
 	ret = register_kprobe(&second.kp);
 	KUNIT_EXPECT_EQ(test, ret, 0);

@@ -304,10 +304,16 @@ void __kprobes sim_logic_sreg(u32 insn, struct pt_regs *regs)
 {
 	bool sf = SF(insn);
 	unsigned int opc = (insn >> 29) & 0x3;
-	u64 op1 = xreg(regs, RN(insn));
-	u64 op2 = shift_reg(xreg(regs, RM(insn)), (insn >> 22) & 0x3, (insn >> 10) & 0x3f, sf);
-	u64 res;
+	u64 op1, op2, res;
 
+	/* MOV <Xd>, <Xm> (ORR <Xd>, XZR, <Xm>): "mov x9, x30" at every function entry */
+	if ((insn & 0xffe0ffe0) == 0xaa0003e0) {
+		set_xreg(regs, RD(insn), xreg(regs, RM(insn)));
+		next_pc(regs);
+		return;
+	}
+	op1 = xreg(regs, RN(insn));
+	op2 = shift_reg(xreg(regs, RM(insn)), (insn >> 22) & 0x3, (insn >> 10) & 0x3f, sf);
 	if (insn & BIT(21))		/* N: invert the second operand */
 		op2 = ~op2;
 	switch (opc) {
