@@ -458,7 +458,7 @@ static void report_diff(struct diff_env *env, const char *cls, const struct diff
 	if (env->mismatches++ >= 20)
 		return;
 	kunit_err(test, "%s: %08x (%s) differs under a probe:", cls, dc->insn,
-		  dc->stepped ? "stepped" : "boosted");
+		  dc->stepped ? "with a post-handler" : "no post-handler");
 	for (i = 0; i < 31; i++)
 		if (a->x[i] != b->x[i])
 			kunit_err(test, "  x%d: in %llx native %llx probed %llx", i, in->x_in[i],
@@ -640,6 +640,7 @@ static const struct sim_class sim_classes[] = {
 	{ "NOP, YIELD", 0xffffffdf, 0xd503201f, T_NONE },
 	{ "MRS DAIF, NZCV", 0xffffffc0, 0xd53b4200, T_NONE },
 	{ "logical (shifted register)", 0x1f000000, 0x0a000000, T_NONE },
+	{ "MOV (register, 64-bit)", 0xffe0ffe0, 0xaa0003e0, T_NONE },
 	{ "ADD/SUB (immediate)", 0x3f800000, 0x11000000, T_NONE },
 	{ "MOVN/MOVZ/MOVK", 0x1f800000, 0x12800000, T_NONE },
 };
@@ -704,6 +705,13 @@ static void run_sim_class(struct diff_env *env, const struct sim_class *sc,
 	while (st->ran < RANDOM_PER_CLASS && tries++ < 20 * RANDOM_PER_CLASS) {
 		u32 insn = sc->value | (prandom_u32_state(&env->rnd) & ~sc->mask);
 		s64 off;
+
+		/*
+		 * Between cases this thread is in no slot or trampoline: let
+		 * RCU Tasks (slot quarantine, ftrace) see it, which a
+		 * preempt=full kernel would not until the class is done.
+		 */
+		cond_resched_tasks_rcu_qs();
 
 		/* BC.cond is FEAT_HBC: the CPU must know it for the native run */
 		if (sc->value == 0x54000000 && !env->has_hbc)
@@ -920,6 +928,7 @@ static void test_xol_classes(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, stack);
 
 	for (i = 0; i < ARRAY_SIZE(xol_cases); i++) {
+		cond_resched_tasks_rcu_qs();
 		for (k = 0; k < 2 * XOL_STATES; k++) {
 			memset(&dc, 0, sizeof(dc));
 			random_state(env, in, stack);
@@ -1007,29 +1016,38 @@ static void diff_teardown(struct diff_env *env)
 	}
 }
 
+static void sim_class_desc(const struct sim_class *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(sim_class, sim_classes, sim_class_desc);
+
+/*
+ * One class per parameter: each runs within KUnit's time limit for one
+ * case, even on a debug kernel under emulation.  A class's encodings
+ * come from the seed and the class's index, whatever ran before it.
+ */
 static void test_simulated_classes(struct kunit *test)
 {
+	const struct sim_class *c = test->param_value;
 	struct diff_env *env = diff_setup(test);
-	struct class_stats st;
-	int i;
+	struct class_stats st = {};
 
 	KUNIT_ASSERT_NOT_NULL(test, env);
-	kunit_info(test, "seed %#llx, %d random encodings per class", SEED, RANDOM_PER_CLASS);
-	for (i = 0; i < ARRAY_SIZE(sim_classes); i++) {
-		memset(&st, 0, sizeof(st));
-		run_sim_class(env, &sim_classes[i], &st);
-		kunit_info(test, "%-28s ran %lu, matched %lu (skipped %lu)", sim_classes[i].name,
-			   st.ran, st.matched, st.skipped);
-		KUNIT_EXPECT_EQ_MSG(test, st.ran, (unsigned long)RANDOM_PER_CLASS, "%s",
-				    sim_classes[i].name);
-		KUNIT_EXPECT_EQ_MSG(test, st.matched, st.ran, "%s", sim_classes[i].name);
-	}
-	kunit_info(test, "far pages mapped: %lu", env->far_pages);
+	prandom_seed_state(&env->rnd, SEED + (c - sim_classes));
+	run_sim_class(env, c, &st);
+	kunit_info(test, "%s: seed %#llx + %td, ran %lu, matched %lu (skipped %lu), far pages %lu",
+		   c->name, SEED, c - sim_classes, st.ran, st.matched, st.skipped,
+		   env->far_pages);
+	KUNIT_EXPECT_EQ(test, st.ran, (unsigned long)RANDOM_PER_CLASS);
+	KUNIT_EXPECT_EQ(test, st.matched, st.ran);
 	diff_teardown(env);
 }
 
 static struct kunit_case insn_cases[] = {
-	KUNIT_CASE_SLOW(test_simulated_classes),
+	KUNIT_CASE_PARAM_ATTR(test_simulated_classes, sim_class_gen_params,
+			      { .speed = KUNIT_SPEED_SLOW }),
 	KUNIT_CASE(test_xol_classes),
 	{}
 };
