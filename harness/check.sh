@@ -15,7 +15,8 @@ done
 runs=()
 for r in $CHECK_RUNS; do
 	f=${r%%:*} n=${r##*:}
-	FLAVOUR=$f SMP=$n SUITE=check "$ROOT/harness/boot.sh"
+	FLAVOUR=$f SMP=$n SUITE=check TIMEOUT=$(FLAVOUR=$f flavour_check_timeout) \
+		"$ROOT/harness/boot.sh"
 	runs+=("$RUN_DIR/$IMPL-$f-check-smp$n")
 done
 report=$RUN_DIR/check-$IMPL.txt

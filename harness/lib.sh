@@ -40,6 +40,16 @@ flavour_cmdline() {
 	rt) echo irqchip.gicv3_pseudo_nmi=1 ;;
 	esac
 }
+# Seconds a 'check' boot of the flavour may take.  The debug kernel (lockdep,
+# KASAN) runs the same tests several times slower under TCG: about 20 min
+# on 2 host cores (KUnit's instruction suite about 400 s, ftracetest most
+# of the rest).
+flavour_check_timeout() {
+	case "$FLAVOUR" in
+	debug) echo 2400 ;;
+	*) echo 1200 ;;
+	esac
+}
 flavour_machine() {
 	case "$FLAVOUR" in
 	rt) echo virt,gic-version=3 ;;

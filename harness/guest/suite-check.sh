@@ -18,17 +18,20 @@ DYNEVENT="add_remove_kprobe add_remove_uprobe clear_select_events generic_clear_
 tests="test.d/kprobe"
 for t in $DYNEVENT; do tests="$tests test.d/dynevent/$t.tc"; done
 [ -d test.d/arm64 ] && tests="$tests test.d/arm64"
-./ftracetest -k -l $R/ftrace-logs $tests > $R/ftracetest.txt 2>&1
-echo "ftracetest: exit $?"
+# Also on the console, so that a boot that times out shows where it was.
+{ ./ftracetest -k -l $R/ftrace-logs $tests 2>&1; echo "ftracetest: exit $?"; } |
+	tee $R/ftracetest.txt
 cd /
 
 # Samples: load, trigger (a fork), check the output, unload.
+echo "samples: start"
 sh /harness/samples.sh > $R/samples.txt 2>&1
 echo "samples: done"
 
 # Our own guest tests (one result line each: "<name> PASS|FAIL [detail]").
 for t in /harness/tests/*.sh; do
 	[ -f "$t" ] || continue
+	echo "selftest: $(basename "$t")"
 	sh "$t" >> $R/selftests.txt 2>&1
 done
 true
