@@ -24,6 +24,7 @@
 
 #define pr_fmt(fmt) "kprobes: " fmt
 
+#include <linux/cacheflush.h>
 #include <linux/delay.h>
 #include <linux/execmem.h>
 #include <linux/extable.h>
@@ -38,7 +39,6 @@
 
 #include <kunit/visibility.h>
 
-#include <asm/cacheflush.h>
 #include <asm/daifflags.h>
 #include <asm/debug-monitors.h>
 #include <asm/insn.h>
