@@ -34,6 +34,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/debugfs.h>
+#include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/kprobes.h>
 #include <linux/ktime.h>
@@ -231,6 +232,7 @@ static struct kprobe *alloc_probes(const char *block, unsigned long n, struct kp
 static int bench_lifecycle(const char *name, const char *block, unsigned long n)
 {
 	struct kprobe *kps, **list;
+	unsigned long j;
 	u64 t0, t1, t2;
 	int ret;
 
@@ -238,6 +240,14 @@ static int bench_lifecycle(const char *name, const char *block, unsigned long n)
 	kps = alloc_probes(block, n, &list);
 	if (!kps)
 		return -ENOMEM;
+	/*
+	 * Start on a tick edge: unregistering waits for RCU grace periods,
+	 * which end on ticks, so the time measured would otherwise depend on
+	 * where in a tick the previous scenario happened to finish.
+	 */
+	j = jiffies;
+	while (time_before_eq(jiffies, j))
+		cpu_relax();
 	t0 = ktime_get_ns();
 	ret = register_kprobes(list, n);
 	t1 = ktime_get_ns();

@@ -406,15 +406,16 @@ static void release_slot(kprobe_opcode_t *slot, struct slot_quarantine *q, bool 
 
 void arch_remove_kprobe(struct kprobe *p)
 {
-	struct slot_quarantine *q = NULL;
+	kprobe_opcode_t *slot = p->ainsn.xol;
 
-	if (!p->ainsn.xol)
+	if (!slot)
 		return;
-	/* The core disarmed the probe and waited for an RCU grace period. */
-	if (slot_needs_rcu_tasks(p->ainsn.xol))
-		q = kmalloc(sizeof(*q), GFP_KERNEL);
-	release_slot(p->ainsn.xol, q, true);
 	p->ainsn.xol = NULL;
+	/* The core disarmed the probe and waited for an RCU grace period. */
+	if (!slot_needs_rcu_tasks(slot))
+		free_insn_slot(slot, 0);
+	else
+		release_slot(slot, kmalloc(sizeof(struct slot_quarantine), GFP_KERNEL), true);
 }
 
 /**
