@@ -381,15 +381,11 @@ static DECLARE_WORK(slot_quarantine_work, slot_quarantine_free);
  * Free @slot, which no CPU can enter from the BRK handler any more.  If
  * @rcu_done, an RCU grace period has passed since then (no CPU is still in
  * the handler, where IRQs are masked); else one is waited for first.  @q is
- * preallocated by the caller, or NULL.
+ * preallocated by the caller, or NULL (then the waits are made here).  A
+ * slot that needs neither wait is freed by the caller itself.
  */
 static void release_slot(kprobe_opcode_t *slot, struct slot_quarantine *q, bool rcu_done)
 {
-	if (rcu_done && !slot_needs_rcu_tasks(slot)) {
-		free_insn_slot(slot, 0);
-		kfree(q);
-		return;
-	}
 	if (!q) {
 		if (!rcu_done)
 			synchronize_rcu();
@@ -888,6 +884,10 @@ int __init arch_populate_kprobe_blacklist(void)
 #endif
 #ifdef CONFIG_UNMAP_KERNEL_AT_EL0
 		{ __entry_tramp_text_start, __entry_tramp_text_end },
+#endif
+#ifdef CONFIG_OPTPROBES
+		/* the detours of optimized probes (opt.c) */
+		{ arm64_optprobe_pool, arm64_optprobe_pool + ARM64_OPTPROBE_POOL_SIZE },
 #endif
 	};
 	int i, err, ret = 0;
