@@ -7,6 +7,10 @@
 #define __ASM_KPROBES_H
 
 #include <asm-generic/kprobes.h>
+#include <linux/sizes.h>
+
+/* The kernel image's room for optimized probes' detours (probes/opt.c). */
+#define ARM64_OPTPROBE_POOL_SIZE	SZ_128K
 
 #ifndef __ASSEMBLY__
 
@@ -98,11 +102,37 @@ struct kprobe_ctlblk {
 void arch_remove_kprobe(struct kprobe *p);
 int kprobe_fault_handler(struct pt_regs *regs, unsigned int fsr);
 
+#ifdef CONFIG_OPTPROBES
+/*
+ * An optimized probe replaces one instruction, the BRK, with a B to its
+ * detour (see arch/arm64/kernel/probes/opt.c).
+ */
+#define MAX_OPTIMIZED_LENGTH		sizeof(kprobe_opcode_t)
+/* a detour, in words: entry, the relocated instruction, two literals */
+#define OPT_DETOUR_WORDS		20
+#define MAX_OPTINSN_SIZE		OPT_DETOUR_WORDS
+
+struct arch_optimized_insn {
+	kprobe_opcode_t *detour;	/* NULL: this probe is not optimized */
+	bool published;			/* a B to the detour was ever written */
+	bool unsynced;			/* unoptimized with no RCU Tasks wait yet */
+};
+
+extern char arm64_optprobe_pool[];
+#endif
+
 #if IS_ENABLED(CONFIG_ARM64_KPROBES_KUNIT_TEST)
 int arm64_kprobe_retarget_for_test(struct kprobe *p, u32 insn);
 int arm64_kprobes_quarantine_drain_for_test(void);
 bool arm64_kprobes_at_max_nest_for_test(struct kprobe *running,
 					void (*fn)(void *), void *arg);
+#ifdef CONFIG_OPTPROBES
+void arm64_optprobes_hold_for_test(bool hold);
+bool arm64_optprobe_optimized_for_test(struct kprobe *p);
+#else
+static inline void arm64_optprobes_hold_for_test(bool hold) { }
+static inline bool arm64_optprobe_optimized_for_test(struct kprobe *p) { return false; }
+#endif
 #endif
 
 #endif /* CONFIG_KPROBES */

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * What opt.c uses of opt_trampoline.S, and the reverse.
+ */
+#ifndef __ARM64_KERNEL_PROBES_OPT_H
+#define __ARM64_KERNEL_PROBES_OPT_H
+
+#include <linux/linkage.h>
+#include <linux/types.h>
+
+struct optimized_kprobe;
+struct pt_regs;
+
+/* the detour template: OPT_DETOUR_WORDS little-endian words */
+extern const __le32 arm64_optprobe_template[], arm64_optprobe_template_end[];
+/* what a detour calls; not a C function */
+void arm64_optprobe_common(void);
+/* what arm64_optprobe_common calls */
+asmlinkage int arm64_optprobe_callback(struct optimized_kprobe *op, struct pt_regs *regs);
+
+#endif /* __ARM64_KERNEL_PROBES_OPT_H */
