@@ -756,12 +756,16 @@ static void test_every_instruction(struct kunit *test)
 		{ "kpt_fp_lit_q8", kpt_fp_lit_q8, every_fp, 0, 0, 0 },
 	};
 	struct counted *c = kunit_kcalloc(test, EVERY_MAX, sizeof(*c), GFP_KERNEL);
-	int f, i, n, ok, refused;
+	int k, f, i, n, ok, refused, opt, optimized;
 	u64 want, got;
 	__le32 *pc;
 
 	KUNIT_ASSERT_NOT_NULL(test, c);
-	for (f = 0; f < ARRAY_SIZE(fns); f++) {
+	/* every function twice: the second time, probes get optimized */
+	for (k = 0; k < ARRAY_SIZE(fns) * (1 + IS_ENABLED(CONFIG_OPTPROBES)); k++) {
+		f = k % ARRAY_SIZE(fns);
+		opt = k >= ARRAY_SIZE(fns);
+		arm64_optprobes_hold_for_test(!opt);
 		want = fns[f].run(&fns[f]);
 		pc = fns[f].fn;
 		for (n = 0; n < EVERY_MAX; n++)
@@ -780,6 +784,10 @@ static void test_every_instruction(struct kunit *test)
 				ok++;
 			}
 		}
+		optimized = 0;
+		for (i = 0; opt && i < n; i++)
+			if (c[i].kp.addr && arm64_optprobe_optimized_for_test(&c[i].kp))
+				optimized++;
 		got = fns[f].run(&fns[f]);
 		for (i = 0; i < n; i++) {
 			if (!c[i].kp.addr)
@@ -793,10 +801,173 @@ static void test_every_instruction(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, refused, fns[f].refuse +
 				    (IS_ENABLED(CONFIG_CFI_CLANG) ? fns[f].cfi_refuse : 0),
 				    "%s", fns[f].name);
-		kunit_info(test, "%s: %d instructions, %d probed, %d refused", fns[f].name, n, ok,
-			   refused);
+		kunit_info(test, "%s: %d instructions, %d probed (%d optimized), %d refused",
+			   fns[f].name, n, ok, optimized, refused);
 	}
 }
+
+/* ---- jump-optimized probes ---- */
+#ifdef CONFIG_OPTPROBES
+struct opt_seen {
+	struct kprobe kp;
+	struct task_struct *task;
+	int hits;
+	unsigned long pc, sp, pstate;
+	bool irqs_off;
+	u64 set_x0;		/* if non-zero, the handler sets x0 to it */
+	bool skip;		/* the handler moves the PC past the instruction */
+	u64 (*call)(u64 a);	/* the handler calls it with 1 ... */
+	u64 called;		/* ... and keeps the result */
+};
+
+static int opt_seen_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct opt_seen *s = container_of(kp, struct opt_seen, kp);
+
+	if (current != s->task)
+		return 0;
+	s->hits++;
+	s->pc = regs->pc;
+	s->sp = regs->sp;
+	s->pstate = regs->pstate;
+	s->irqs_off = irqs_disabled();
+	if (s->call)
+		s->called = s->call(1);
+	if (s->set_x0)
+		regs->regs[0] = s->set_x0;
+	if (s->skip) {
+		regs->pc += AARCH64_INSN_SIZE;
+		return 1;
+	}
+	return 0;
+}
+
+static void opt_seen_init(struct opt_seen *s, unsigned long addr)
+{
+	memset(s, 0, sizeof(*s));
+	s->kp.addr = (kprobe_opcode_t *)addr;
+	s->kp.pre_handler = opt_seen_pre;
+	s->task = current;
+}
+
+/*
+ * Every instruction of kpt_calls, each alone under a probe that the
+ * optimizer turns into a B to a detour (PC-relative ones relocated), run
+ * on the paths where its branches are taken and where they are not.
+ */
+static void test_optimized(struct kunit *test)
+{
+	static const struct {
+		const char *what;
+		bool opt;
+		int runs;	/* of the three calls below */
+	} sites[] = {
+		{ "paciasp", !IS_ENABLED(CONFIG_ARM64_BTI_KERNEL), 3 },
+		{ "stp (out of line)", true, 3 },
+		{ "mov x29, sp (simulated)", true, 3 },
+		{ "bl", true, 3 },
+		{ "cbz", true, 3 },
+		{ "adr", true, 2 },
+		{ "blr", false, 2 },
+		{ "tbnz", true, 2 },
+		{ "ldr (literal)", true, 1 },
+		{ "add (out of line)", true, 1 },
+		{ "ldp (out of line)", true, 3 },
+		{ "autiasp", true, 3 },
+		{ "ret", true, 3 },
+	};
+	unsigned long base = (unsigned long)kpt_calls;
+	const u32 bti_mask = 0xffffff3f, bti = 0xd503241f;
+	u32 mode = is_kernel_in_hyp_mode() ? PSR_MODE_EL2h : PSR_MODE_EL1h;
+	/* a test module may be out of branch range of the detours */
+	bool near = IS_BUILTIN(CONFIG_ARM64_KPROBES_KUNIT_TEST);
+	struct opt_seen s;
+	int i;
+
+	arm64_optprobes_hold_for_test(false);
+	/*
+	 * With CONFIG_ARM64_BTI, SYM_FUNC_START puts a BTI C first: a landing
+	 * pad only if the kernel's text is guarded (CONFIG_ARM64_BTI_KERNEL).
+	 */
+	if ((le32_to_cpu(*(__le32 *)base) & bti_mask) == bti) {
+		opt_seen_init(&s, base);
+		KUNIT_ASSERT_EQ(test, register_kprobe(&s.kp), 0);
+		KUNIT_EXPECT_EQ(test, arm64_optprobe_optimized_for_test(&s.kp),
+				near && !IS_ENABLED(CONFIG_ARM64_BTI_KERNEL));
+		KUNIT_EXPECT_EQ(test, kpt_calls(5), 111ULL);
+		unregister_kprobe(&s.kp);
+		KUNIT_EXPECT_EQ(test, s.hits, 1);
+		base += AARCH64_INSN_SIZE;
+	}
+	for (i = 0; i < ARRAY_SIZE(sites); i++) {
+		unsigned long addr = base + i * AARCH64_INSN_SIZE;
+
+		opt_seen_init(&s, addr);
+		KUNIT_ASSERT_EQ_MSG(test, register_kprobe(&s.kp), 0, "%s", sites[i].what);
+		if (arm64_optprobe_optimized_for_test(&s.kp) != sites[i].opt)
+			KUNIT_EXPECT_FALSE_MSG(test, near, "%s: %soptimized", sites[i].what,
+					       sites[i].opt ? "not " : "");
+		/* cbz and tbnz not taken, cbz taken, tbnz taken */
+		KUNIT_EXPECT_EQ_MSG(test, kpt_calls(5), 111ULL, "%s", sites[i].what);
+		KUNIT_EXPECT_EQ_MSG(test, kpt_calls(-3ULL), 0ULL, "%s", sites[i].what);
+		KUNIT_EXPECT_EQ_MSG(test, kpt_calls(-100ULL), -94ULL, "%s", sites[i].what);
+		unregister_kprobe(&s.kp);
+		KUNIT_EXPECT_EQ_MSG(test, s.hits, sites[i].runs, "%s", sites[i].what);
+		KUNIT_EXPECT_EQ_MSG(test, s.pc, addr, "%s", sites[i].what);
+		KUNIT_EXPECT_TRUE_MSG(test, s.irqs_off, "%s", sites[i].what);
+		KUNIT_EXPECT_EQ_MSG(test, s.pstate & (PSR_MODE_MASK | PSR_I_BIT | PSR_F_BIT),
+				    (u64)mode, "%s", sites[i].what);
+		KUNIT_EXPECT_EQ_MSG(test, s.kp.nmissed, 0UL, "%s", sites[i].what);
+	}
+}
+
+/*
+ * A handler's changes to the registers and the PC are what the probed
+ * code sees, optimized as unoptimized; a hit in a handler is a miss.
+ */
+static void test_optimized_changes(struct kunit *test)
+{
+	/* a test module may be out of branch range of the detours */
+	bool near = IS_BUILTIN(CONFIG_ARM64_KPROBES_KUNIT_TEST);
+	struct opt_seen s, outer;
+
+	arm64_optprobes_hold_for_test(false);
+	opt_seen_init(&s, kpt_site_nested);	/* add x0, x0, #3 */
+	KUNIT_ASSERT_EQ(test, register_kprobe(&s.kp), 0);
+	KUNIT_EXPECT_TRUE(test, arm64_optprobe_optimized_for_test(&s.kp) || !near);
+	KUNIT_EXPECT_EQ(test, kpt_nested_target(1), 4ULL);
+	s.set_x0 = 10;
+	KUNIT_EXPECT_EQ(test, kpt_nested_target(1), 13ULL);
+	s.set_x0 = 0;
+	s.skip = true;		/* leaves by the exception return */
+	KUNIT_EXPECT_EQ(test, kpt_nested_target(1), 1ULL);
+	s.skip = false;
+	KUNIT_EXPECT_EQ(test, s.hits, 3);
+
+	/* from a BRK probe's handler (kpt_xol_add), and from a detour's */
+	opt_seen_init(&outer, kpt_site_xol_add);
+	outer.call = kpt_nested_target;
+	arm64_optprobes_hold_for_test(true);
+	KUNIT_ASSERT_EQ(test, register_kprobe(&outer.kp), 0);
+	arm64_optprobes_hold_for_test(false);
+	KUNIT_EXPECT_EQ(test, kpt_xol_add(5, 7), 19ULL);
+	KUNIT_EXPECT_EQ(test, outer.called, 4ULL);
+	KUNIT_EXPECT_EQ(test, s.kp.nmissed, 1UL);
+	unregister_kprobe(&outer.kp);
+
+	opt_seen_init(&outer, kpt_site_xol_add);
+	outer.call = kpt_nested_target;
+	KUNIT_ASSERT_EQ(test, register_kprobe(&outer.kp), 0);
+	KUNIT_EXPECT_TRUE(test, arm64_optprobe_optimized_for_test(&outer.kp) || !near);
+	KUNIT_EXPECT_EQ(test, kpt_xol_add(5, 7), 19ULL);
+	KUNIT_EXPECT_EQ(test, outer.called, 4ULL);
+	KUNIT_EXPECT_EQ(test, s.kp.nmissed, 2UL);
+	unregister_kprobe(&outer.kp);
+	unregister_kprobe(&s.kp);
+	KUNIT_EXPECT_EQ(test, s.hits, 3);
+	KUNIT_EXPECT_EQ(test, outer.hits, 1);
+}
+#endif
 
 /* ---- places and instructions a probe must refuse ---- */
 static int try_probe(unsigned long addr)
@@ -910,14 +1081,37 @@ static struct kunit_case arm64_kprobes_cases[] = {
 	KUNIT_CASE(test_nest_overflow),
 	KUNIT_CASE(test_fault_restart),
 	KUNIT_CASE(test_every_instruction),
+#ifdef CONFIG_OPTPROBES
+	KUNIT_CASE(test_optimized),
+	KUNIT_CASE(test_optimized_changes),
+#endif
 	KUNIT_CASE(test_refused_instructions),
 	KUNIT_CASE(test_refused_places),
 	KUNIT_CASE(test_blacklist),
 	{}
 };
 
+/*
+ * The tests of the breakpoint path inspect slots and probe state right
+ * after they register: keep their probes away from the optimizer, which
+ * would otherwise take some of them over after a few jiffies.  The tests
+ * of optimized probes let go.
+ */
+static int arm64_kprobes_test_init(struct kunit *test)
+{
+	arm64_optprobes_hold_for_test(true);
+	return 0;
+}
+
+static void arm64_kprobes_test_exit(struct kunit *test)
+{
+	arm64_optprobes_hold_for_test(false);
+}
+
 static struct kunit_suite arm64_kprobes_suite = {
 	.name = "arm64_kprobes",
+	.init = arm64_kprobes_test_init,
+	.exit = arm64_kprobes_test_exit,
 	.test_cases = arm64_kprobes_cases,
 };
 
