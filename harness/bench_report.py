@@ -30,6 +30,21 @@ SCENARIOS = [
     ('getppid-ret', 'getppid(), kprobe_events r:', 'getppid-base'),
 ]
 
+# Jump-optimized probes (ours only): compared with upstream's breakpoint
+# probe on the same site, and with ours unoptimized (the scenario named).
+OPT_SCENARIOS = [
+    ('opt-entry', 'optimized: kprobe at function entry', 'baseline', 'entry'),
+    ('opt-xol', 'optimized: kprobe mid-function (ldr)', 'baseline', 'xol'),
+    ('opt-bcond', 'optimized: kprobe on b.cond (relocated)', 'baseline', 'bcond'),
+    ('opt-bl', 'optimized: kprobe on bl (relocated)', 'baseline', 'bl'),
+    ('opt-ret', 'optimized: kprobe on ret', 'baseline', 'ret'),
+    ('opt-kretprobe', 'optimized: kretprobe', 'baseline', 'kretprobe'),
+    ('opt-kev', 'optimized: kprobe_events, %x0 and +0(%x1):u64', 'kev-base', 'kev'),
+    ('opt-getppid-entry', 'optimized: getppid(), p: on sym+0', 'getppid-base', 'getppid-entry'),
+    ('opt-getppid-bl', 'optimized: getppid(), p: on the bl', 'getppid-base', 'getppid-bl'),
+    ('opt-getppid-ret', 'optimized: getppid(), r:', 'getppid-base', 'getppid-ret'),
+]
+
 # Exceptions taken per hit, from each implementation's mechanism (see
 # Documentation/arch/arm64/kprobes.rst and shared/REFERENCE.md).
 EXCEPTIONS = {
@@ -101,6 +116,16 @@ def main():
         for impl in ('upstream', 'ours'):
             row[f'{impl}_exceptions'] = EXCEPTIONS[impl].get(sc)
         rows.append(row)
+    for sc, label, base, unopt in OPT_SCENARIOS:
+        row = {'scenario': sc, 'label': label, 'unoptimized': unopt}
+        for mode in ('icount1', 'icount2', 'wall'):
+            # upstream has no optimized probes: its breakpoint probe on the site
+            row[f'upstream_{mode}'] = cost('upstream', mode, unopt, base)
+            row[f'ours_{mode}'] = cost('ours', mode, sc, base)
+            row[f'ours_unoptimized_{mode}'] = cost('ours', mode, unopt, base)
+        row['upstream_exceptions'] = EXCEPTIONS['upstream'].get(unopt)
+        row['ours_exceptions'] = 0
+        rows.append(row)
     for sc, label in (('lifecycle-nop', 'register+arm+disarm+unregister 1000 probes on NOPs'),
                       ('lifecycle-xol', 'register+arm+disarm+unregister 1000 probes on ADDs')):
         row = {'scenario': sc, 'label': label}
@@ -135,12 +160,16 @@ def main():
         a, b = r['upstream_icount1'], r['ours_icount1']
         c, d = r['upstream_wall'], r['ours_wall']
         exc = ''
-        if r.get('upstream_exceptions'):
+        if r.get('upstream_exceptions') is not None:
             exc = f'{r["upstream_exceptions"]} / {r["ours_exceptions"]}'
         if r['scenario'].startswith('lifecycle'):
             a, b = r['upstream_icount_samples_median'], r['ours_icount_samples_median']
         print(f'{r["label"]:<52} {fmt(a):>9} {fmt(b):>9} {ratio(a, b):>6} | '
               f'{fmt(c):>9} {fmt(d):>9} {ratio(c, d):>6} | {exc:>11}')
+        if 'unoptimized' in r:
+            u = r['ours_unoptimized_icount1']
+            print(f'  ours optimized / ours unoptimized ({r["unoptimized"]}): '
+                  f'{fmt(b)} / {fmt(u)} = {ratio(u, b)}')
         if r['scenario'].startswith('lifecycle'):
             up, ours = r['upstream_icount_samples'], r['ours_icount_samples']
             ru, ro = r['upstream_icount_register_median'], r['ours_icount_register_median']

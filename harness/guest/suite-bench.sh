@@ -20,6 +20,21 @@ out() { echo "BENCH $*" >> $R; }
 
 insmod $B/kprobe_bench.ko || { out "error insmod"; exit 1; }
 
+# Where the kernel has jump-optimized kprobes, every row but the opt-* ones
+# measures breakpoint probes: the optimizer is off until the opt-* rows.
+OPTSYS=/proc/sys/debug/kprobes-optimization
+[ -e $OPTSYS ] && echo 0 > $OPTSYS
+# Wait (at most 5 s) until a probe of kprobe_events is optimized.
+wait_opt() {
+	[ -e $OPTSYS ] && [ "$(cat $OPTSYS)" = 1 ] || return 0
+	i=0
+	while ! grep -q OPTIMIZED /sys/kernel/debug/kprobes/list; do
+		i=$((i + 1))
+		[ $i -gt 50 ] && return 1
+		sleep 0.1
+	done
+}
+
 # Slot memory: pages of out-of-line slots for 1000 more probes, after a
 # first 1000 filled whatever page was already there.
 pages() { grep -c ' kprobe_insn_page' /proc/kallsyms; }
@@ -44,6 +59,7 @@ done
 kev() { # name spec
 	echo "$2" > $T/kprobe_events || { out "$1 error $(cat $T/error_log)"; return; }
 	echo 1 > $T/events/bench/enable
+	wait_opt || out "$1 error not optimized"
 	echo "calls $N" > $RUN
 	echo 0 > $T/events/bench/enable
 	echo "$1 $(dmesg | grep 'kprobe_bench: calls ' | tail -n 1 | sed 's/.*calls //')" >> /tmp/kev
@@ -60,6 +76,7 @@ gp() { # name spec
 	if [ -n "$2" ]; then
 		echo "$2" > $T/kprobe_events || { out "$1 error"; return; }
 		echo 1 > $T/events/bench/enable
+		wait_opt || out "$1 error not optimized"
 	fi
 	v=$($B/getppid_bench "$M")
 	if [ -n "$2" ]; then
@@ -73,6 +90,17 @@ gp getppid-base ""
 gp getppid-entry 'p:bench/gp __arm64_sys_getppid'
 [ -n "$BL" ] && gp getppid-bl "p:bench/gp __arm64_sys_getppid+$BL"
 gp getppid-ret 'r:bench/gp __arm64_sys_getppid'
+
+# The same probes once optimized (jump-optimized kprobes only).
+if [ -e $OPTSYS ]; then
+	echo 1 > $OPTSYS
+	echo "opt $N" > $RUN
+	kev opt-kev 'p:bench/kev kprobe_bench:bench_kev_fn x=%x0 y=+0(%x1):u64'
+	tail -n 1 /tmp/kev | while read -r l; do out "$l"; done
+	gp opt-getppid-entry 'p:bench/gp __arm64_sys_getppid'
+	[ -n "$BL" ] && gp opt-getppid-bl "p:bench/gp __arm64_sys_getppid+$BL"
+	gp opt-getppid-ret 'r:bench/gp __arm64_sys_getppid'
+fi
 
 rmmod kprobe_bench
 dmesg | grep 'kprobe_bench: ' | grep -v 'kprobe_bench: calls ' |

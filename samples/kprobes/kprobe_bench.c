@@ -25,7 +25,11 @@
  * register + arm + disarm + unregister of N probes on NOPs and on ADDs;
  * "hold N"/"release 1" keep N out-of-line probes registered so that their
  * slot pages can be counted; "calls N" only runs the calls, for probes set
- * up from user space (kprobe_events) on bench_kev_fn.
+ * up from user space (kprobe_events) on bench_kev_fn.  "opt N" measures the
+ * sites again once the kprobes optimizer has turned each probe into a jump
+ * (where the kernel has jump-optimized kprobes); "all" and "lifecycle" are
+ * meant to run with debug.kprobes-optimization=0, so that they measure
+ * breakpoint probes whatever the optimizer's timing.
  *
  * With QEMU's -icount shift=0 a nanosecond is one guest instruction, so
  * the numbers are instruction counts and repeat exactly.
@@ -34,6 +38,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/kprobes.h>
@@ -160,7 +165,35 @@ static void report(const char *name, u64 ns, unsigned long hits, unsigned long n
 	pr_info("%s %llu ns/call hits=%lu/%lu\n", name, ns, hits, n);
 }
 
-static int bench_kprobe(const char *name, const char *site, bool post, unsigned long n)
+/* Is the instruction at @site a B (an optimized probe's jump to its detour)? */
+static bool site_jumps(const char *site)
+{
+	u32 insn = le32_to_cpu(READ_ONCE(*(const __le32 *)site));
+
+	return (insn & 0xfc000000) == 0x14000000;
+}
+
+/*
+ * With @opt, wait until the kprobes optimizer has replaced the probe's BRK
+ * with a jump (it runs some jiffies after a probe is armed), for at most
+ * 5 s; else the caller has turned optimization off (debug.kprobes-optimization).
+ */
+static int wait_optimized(const char *name, const char *site, bool opt)
+{
+	int i;
+
+	for (i = 0; opt && !site_jumps(site); i++) {
+		if (i == 250) {
+			pr_info("%s error not optimized\n", name);
+			return -ETIMEDOUT;
+		}
+		msleep(20);
+	}
+	return 0;
+}
+
+static int bench_kprobe(const char *name, const char *site, bool post, bool opt,
+			unsigned long n)
 {
 	struct kprobe kp = {
 		.addr = (kprobe_opcode_t *)site,
@@ -175,6 +208,11 @@ static int bench_kprobe(const char *name, const char *site, bool post, unsigned 
 		pr_info("%s error %d\n", name, ret);
 		return ret;
 	}
+	ret = wait_optimized(name, site, opt);
+	if (ret) {
+		unregister_kprobe(&kp);
+		return ret;
+	}
 	bench_hits = 0;
 	ns = time_calls(n);
 	unregister_kprobe(&kp);
@@ -182,7 +220,7 @@ static int bench_kprobe(const char *name, const char *site, bool post, unsigned 
 	return 0;
 }
 
-static int bench_kretprobe(unsigned long n)
+static int bench_kretprobe(const char *name, bool opt, unsigned long n)
 {
 	struct kretprobe rp = {
 		.kp.addr = (kprobe_opcode_t *)bench_fn,
@@ -194,13 +232,18 @@ static int bench_kretprobe(unsigned long n)
 
 	ret = register_kretprobe(&rp);
 	if (ret) {
-		pr_info("kretprobe error %d\n", ret);
+		pr_info("%s error %d\n", name, ret);
+		return ret;
+	}
+	ret = wait_optimized(name, (const char *)bench_fn, opt);
+	if (ret) {
+		unregister_kretprobe(&rp);
 		return ret;
 	}
 	bench_hits = 0;
 	ns = time_calls(n);
 	unregister_kretprobe(&rp);
-	report("kretprobe", ns, bench_hits, n);
+	report(name, ns, bench_hits, n);
 	return 0;
 }
 
@@ -312,13 +355,24 @@ static void bench_release(void)
 static void bench_all(unsigned long n)
 {
 	report("baseline", time_calls(n), 0, n);
-	bench_kprobe("entry", (const char *)bench_site_entry, false, n);
-	bench_kprobe("xol", (const char *)bench_site_xol, false, n);
-	bench_kprobe("post", (const char *)bench_site_xol, true, n);
-	bench_kprobe("bcond", (const char *)bench_site_bcond, false, n);
-	bench_kprobe("bl", (const char *)bench_site_bl, false, n);
-	bench_kprobe("ret", (const char *)bench_site_ret, false, n);
-	bench_kretprobe(n);
+	bench_kprobe("entry", (const char *)bench_site_entry, false, false, n);
+	bench_kprobe("xol", (const char *)bench_site_xol, false, false, n);
+	bench_kprobe("post", (const char *)bench_site_xol, true, false, n);
+	bench_kprobe("bcond", (const char *)bench_site_bcond, false, false, n);
+	bench_kprobe("bl", (const char *)bench_site_bl, false, false, n);
+	bench_kprobe("ret", (const char *)bench_site_ret, false, false, n);
+	bench_kretprobe("kretprobe", false, n);
+}
+
+/* The same sites, each measured once its probe is optimized. */
+static void bench_opt(unsigned long n)
+{
+	bench_kprobe("opt-entry", (const char *)bench_site_entry, false, true, n);
+	bench_kprobe("opt-xol", (const char *)bench_site_xol, false, true, n);
+	bench_kprobe("opt-bcond", (const char *)bench_site_bcond, false, true, n);
+	bench_kprobe("opt-bl", (const char *)bench_site_bl, false, true, n);
+	bench_kprobe("opt-ret", (const char *)bench_site_ret, false, true, n);
+	bench_kretprobe("opt-kretprobe", true, n);
 }
 
 static ssize_t run_write(struct file *file, const char __user *ubuf, size_t count, loff_t *ppos)
@@ -336,6 +390,8 @@ static ssize_t run_write(struct file *file, const char __user *ubuf, size_t coun
 
 	if (!strcmp(what, "all")) {
 		bench_all(n);
+	} else if (!strcmp(what, "opt")) {
+		bench_opt(n);
 	} else if (!strcmp(what, "calls")) {
 		report("calls", time_kev_calls(n), 0, n);
 	} else if (!strcmp(what, "lifecycle")) {
