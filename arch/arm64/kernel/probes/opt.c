@@ -349,36 +349,52 @@ int arch_within_optimized_kprobe(struct optimized_kprobe *op, kprobe_opcode_t *a
 	return op->kp.addr == addr;
 }
 
+/* optimizable, but no detour allocated yet */
+#define OPT_DETOUR_LATER	ERR_PTR(-EAGAIN)
+
+/* Would a detour anywhere in the pool work for @op? */
+static int opt_check(struct optimized_kprobe *op)
+{
+	kprobe_opcode_t *first = (kprobe_opcode_t *)arm64_optprobe_pool;
+	kprobe_opcode_t *last = first + (ARM64_OPTPROBE_POOL_SIZE / AARCH64_INSN_SIZE -
+					 OPT_DETOUR_WORDS);
+	unsigned long addr = (unsigned long)op->kp.addr;
+	struct opt_image img;
+
+	/* the distances grow monotonically from one end of the pool to the other */
+	if (!in_b_range(addr, (unsigned long)first) || !in_b_range(addr, (unsigned long)last))
+		return -ERANGE;
+	return opt_build(op, first, &img) ?: opt_build(op, last, &img);
+}
+
 /*
  * Called for a new probe @orig, prepared already (opcode, ainsn), and the
- * aggregate @op that would replace it.  Only checks and reserves a detour:
- * it is written when the optimizer runs, so that a probe registered and
- * unregistered before then costs no text write.
+ * aggregate @op that would replace it.  Only checks: the detour is
+ * allocated and written when the optimizer runs, so that a probe that is
+ * registered and removed before then costs no slot and no text write.
+ *
+ * A probe with a post_handler is never optimized (the core's rule): it is
+ * refused here, so that it stays a plain kprobe and its hits do not go
+ * through an aggregate's handler list.
  */
 int arch_prepare_optimized_kprobe(struct optimized_kprobe *op, struct kprobe *orig)
 {
-	kprobe_opcode_t *detour;
-	struct opt_image img;
 	int ret;
 
 	op->optinsn.detour = NULL;
 	if (IS_ENABLED(CONFIG_ARM64_KPROBES_KUNIT_TEST) && READ_ONCE(opt_held))
 		return -EBUSY;
+	if (orig->post_handler)
+		return -EOPNOTSUPP;
 	if (!opt_pstate_readable())
 		return -EOPNOTSUPP;
-	detour = get_optinsn_slot();
-	if (!detour)
-		return -ENOMEM;
 	/* what opt_build() reads of the aggregate: the core copies it later */
 	op->kp.opcode = orig->opcode;
 	op->kp.ainsn = orig->ainsn;
-	ret = in_b_range((unsigned long)orig->addr, (unsigned long)detour) ?
-	      opt_build(op, detour, &img) : -ERANGE;
-	if (ret) {
-		free_optinsn_slot(detour, 0);
+	ret = opt_check(op);
+	if (ret)
 		return ret;
-	}
-	op->optinsn.detour = detour;
+	op->optinsn.detour = OPT_DETOUR_LATER;
 	return 0;
 }
 
@@ -389,7 +405,7 @@ void arch_remove_optimized_kprobe(struct optimized_kprobe *op)
 		synchronize_rcu_tasks();
 		op->optinsn.unsynced = false;
 	}
-	if (op->optinsn.detour) {
+	if (!IS_ERR_OR_NULL(op->optinsn.detour)) {
 		/*
 		 * A detour that a B ever led to is reused only after one more
 		 * RCU grace period (dirty); one that never ran is free at once,
@@ -409,6 +425,14 @@ void arch_optimize_kprobes(struct list_head *oplist)
 	struct optimized_kprobe *op, *tmp;
 
 	list_for_each_entry_safe(op, tmp, oplist, list) {
+		if (op->optinsn.detour == OPT_DETOUR_LATER)
+			op->optinsn.detour = get_optinsn_slot();
+		if (!op->optinsn.detour) {
+			/* the pool is full: the probe stays a BRK probe, for good */
+			op->kp.flags &= ~KPROBE_FLAG_OPTIMIZED;
+			list_del_init(&op->list);
+			continue;
+		}
 		/* cannot fail but on a bug: the probe then stays a BRK */
 		if (WARN_ON_ONCE(opt_write(op)))
 			list_del_init(&op->list);
