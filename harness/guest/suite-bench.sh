@@ -24,15 +24,13 @@ insmod $B/kprobe_bench.ko || { out "error insmod"; exit 1; }
 # measures breakpoint probes: the optimizer is off until the opt-* rows.
 OPTSYS=/proc/sys/debug/kprobes-optimization
 [ -e $OPTSYS ] && echo 0 > $OPTSYS
-# Wait (at most 5 s) until a probe of kprobe_events is optimized.
+# Wait (at most 5 s) until the probe of kprobe_events at symbol $1 + $2
+# (hex) is optimized: its BRK replaced by a jump.  debugfs kprobes/list says
+# [OPTIMIZED] as soon as the probe is queued for it, before the jump is there.
 wait_opt() {
 	[ -e $OPTSYS ] && [ "$(cat $OPTSYS)" = 1 ] || return 0
-	i=0
-	while ! grep -q OPTIMIZED /sys/kernel/debug/kprobes/list; do
-		i=$((i + 1))
-		[ $i -gt 50 ] && return 1
-		sleep 0.1
-	done
+	a=$(awk -v s="$1" '$3 == s { print $1; exit }' /proc/kallsyms)
+	[ -n "$a" ] && echo "optwait $a ${2#0x}" > $RUN
 }
 
 # Slot memory: pages of out-of-line slots for 1000 more probes, after a
@@ -59,7 +57,7 @@ done
 kev() { # name spec
 	echo "$2" > $T/kprobe_events || { out "$1 error $(cat $T/error_log)"; return; }
 	echo 1 > $T/events/bench/enable
-	wait_opt || out "$1 error not optimized"
+	wait_opt bench_kev_fn 0 || out "$1 error not optimized"
 	echo "calls $N" > $RUN
 	echo 0 > $T/events/bench/enable
 	echo "$1 $(dmesg | grep 'kprobe_bench: calls ' | tail -n 1 | sed 's/.*calls //')" >> /tmp/kev
@@ -72,11 +70,11 @@ kev kev 'p:bench/kev kprobe_bench:bench_kev_fn x=%x0 y=+0(%x1):u64'
 while read -r l; do out "$l"; done < /tmp/kev
 
 # getppid() from user space, with kprobe_events events on the syscall.
-gp() { # name spec
+gp() { # name spec [offset]
 	if [ -n "$2" ]; then
 		echo "$2" > $T/kprobe_events || { out "$1 error"; return; }
 		echo 1 > $T/events/bench/enable
-		wait_opt || out "$1 error not optimized"
+		wait_opt __arm64_sys_getppid "${3:-0}" || out "$1 error not optimized"
 	fi
 	v=$($B/getppid_bench "$M")
 	if [ -n "$2" ]; then
@@ -98,7 +96,7 @@ if [ -e $OPTSYS ]; then
 	kev opt-kev 'p:bench/kev kprobe_bench:bench_kev_fn x=%x0 y=+0(%x1):u64'
 	tail -n 1 /tmp/kev | while read -r l; do out "$l"; done
 	gp opt-getppid-entry 'p:bench/gp __arm64_sys_getppid'
-	[ -n "$BL" ] && gp opt-getppid-bl "p:bench/gp __arm64_sys_getppid+$BL"
+	[ -n "$BL" ] && gp opt-getppid-bl "p:bench/gp __arm64_sys_getppid+$BL" "$BL"
 	gp opt-getppid-ret 'r:bench/gp __arm64_sys_getppid'
 fi
 

@@ -29,7 +29,9 @@
  * sites again once the kprobes optimizer has turned each probe into a jump
  * (where the kernel has jump-optimized kprobes); "all" and "lifecycle" are
  * meant to run with debug.kprobes-optimization=0, so that they measure
- * breakpoint probes whatever the optimizer's timing.
+ * breakpoint probes whatever the optimizer's timing.  "optwait BASE OFF"
+ * waits until the kernel text at BASE + OFF (hex) is a jump: the probes of
+ * kprobe_events are optimized by then.
  *
  * With QEMU's -icount shift=0 a nanosecond is one guest instruction, so
  * the numbers are instruction counts and repeat exactly.
@@ -377,14 +379,17 @@ static void bench_opt(unsigned long n)
 
 static ssize_t run_write(struct file *file, const char __user *ubuf, size_t count, loff_t *ppos)
 {
-	char buf[32], what[16];
-	unsigned long n;
+	char buf[64], what[16];
+	unsigned long n, base, off;
 
 	if (count >= sizeof(buf))
 		return -EINVAL;
 	if (copy_from_user(buf, ubuf, count))
 		return -EFAULT;
 	buf[count] = '\0';
+	/* "optwait BASE OFF" (hex): wait until the probe at BASE + OFF is a jump */
+	if (sscanf(buf, "optwait %lx %lx", &base, &off) == 2)
+		return wait_optimized("optwait", (const char *)(base + off), true) ?: count;
 	if (sscanf(buf, "%15s %lu", what, &n) != 2 || !n)
 		return -EINVAL;
 
