@@ -813,6 +813,7 @@ struct opt_seen {
 	struct task_struct *task;
 	int hits;
 	unsigned long pc, sp, pstate;
+	u64 pan;		/* PSTATE.PAN in the handler */
 	bool irqs_off;
 	u64 set_x0;		/* if non-zero, the handler sets x0 to it */
 	bool skip;		/* the handler moves the PC past the instruction */
@@ -831,6 +832,8 @@ static int opt_seen_pre(struct kprobe *kp, struct pt_regs *regs)
 	s->sp = regs->sp;
 	s->pstate = regs->pstate;
 	s->irqs_off = irqs_disabled();
+	if (system_uses_hw_pan())
+		s->pan = read_sysreg_s(SYS_PSTATE_PAN);
 	if (s->call)
 		s->called = s->call(1);
 	if (s->set_x0)
@@ -967,6 +970,31 @@ static void test_optimized_changes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, s.hits, 3);
 	KUNIT_EXPECT_EQ(test, outer.hits, 1);
 }
+
+/*
+ * A probe where PAN is clear (inside a privileged user access window):
+ * the handler runs with PAN set, as after an exception entry, and the
+ * probed code goes on with PAN clear.
+ */
+static void test_optimized_pan(struct kunit *test)
+{
+	bool near = IS_BUILTIN(CONFIG_ARM64_KPROBES_KUNIT_TEST);
+	struct opt_seen s;
+
+	if (!system_uses_hw_pan()) {
+		kunit_info(test, "no hardware PAN: PSTATE.PAN is always clear");
+		return;
+	}
+	arm64_optprobes_hold_for_test(false);
+	opt_seen_init(&s, kpt_site_pan_clear);	/* mov x1, x0 */
+	KUNIT_ASSERT_EQ(test, register_kprobe(&s.kp), 0);
+	KUNIT_EXPECT_TRUE(test, arm64_optprobe_optimized_for_test(&s.kp) || !near);
+	KUNIT_EXPECT_EQ(test, kpt_pan_clear(), 0ULL);
+	unregister_kprobe(&s.kp);
+	KUNIT_EXPECT_EQ(test, s.hits, 1);
+	KUNIT_EXPECT_EQ(test, s.pan, (u64)PSR_PAN_BIT);
+	KUNIT_EXPECT_EQ(test, s.pstate & PSR_PAN_BIT, 0UL);
+}
 #endif
 
 /* ---- places and instructions a probe must refuse ---- */
@@ -1084,6 +1112,7 @@ static struct kunit_case arm64_kprobes_cases[] = {
 #ifdef CONFIG_OPTPROBES
 	KUNIT_CASE(test_optimized),
 	KUNIT_CASE(test_optimized_changes),
+	KUNIT_CASE(test_optimized_pan),
 #endif
 	KUNIT_CASE(test_refused_instructions),
 	KUNIT_CASE(test_refused_places),

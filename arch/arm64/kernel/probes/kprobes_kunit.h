@@ -55,6 +55,7 @@ u64 kpt_atomics(u64 *p);
 u64 kpt_xol_add(u64 a, u64 b);
 u64 kpt_nested_target(u64 a);
 u64 kpt_load(const u64 *p);
+u64 kpt_pan_clear(void);
 u64 kpt_calls(u64 a);
 u64 kpt_user_load(const u64 __user *p);
 
@@ -74,6 +75,7 @@ extern const unsigned long kpt_site_after_cas;
 extern const unsigned long kpt_site_xol_add;
 extern const unsigned long kpt_site_nested;
 extern const unsigned long kpt_site_load;
+extern const unsigned long kpt_site_pan_clear;
 extern const unsigned long kpt_site_user_load;
 extern const unsigned long kpt_site_msr_daifset;
 extern const unsigned long kpt_site_msr_reg;

@@ -11,6 +11,7 @@
 #include <linux/cfi_types.h>
 #include <linux/linkage.h>
 #include <asm/assembler.h>
+#include <asm/sysreg.h>
 
 	.arch_extension lse
 
@@ -139,6 +140,20 @@ SYM_FUNC_START(kpt_calls)
 	.balign	8
 2:	.quad	100
 SYM_FUNC_END(kpt_calls)
+
+/*
+ * u64 kpt_pan_clear(void): PSTATE.PAN after an instruction run with PAN
+ * clear (as between uaccess_enable_privileged() and a futex atomic); PAN
+ * is set again before the return.  Only for a CPU with PAN.
+ */
+SYM_FUNC_START(kpt_pan_clear)
+	SET_PSTATE_PAN(0)
+	site	kpt_site_pan_clear
+	mov	x1, x0
+	mrs_s	x0, SYS_PSTATE_PAN
+	SET_PSTATE_PAN(1)
+	ret
+SYM_FUNC_END(kpt_pan_clear)
 
 /* u64 kpt_load(const u64 *p): *p, by a stepped load */
 SYM_FUNC_START(kpt_load)

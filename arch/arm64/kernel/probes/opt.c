@@ -425,17 +425,26 @@ void arch_optimize_kprobes(struct list_head *oplist)
 	struct optimized_kprobe *op, *tmp;
 
 	list_for_each_entry_safe(op, tmp, oplist, list) {
-		if (op->optinsn.detour == OPT_DETOUR_LATER)
-			op->optinsn.detour = get_optinsn_slot();
-		if (!op->optinsn.detour) {
-			/* the pool is full: the probe stays a BRK probe, for good */
-			op->kp.flags &= ~KPROBE_FLAG_OPTIMIZED;
-			list_del_init(&op->list);
-			continue;
+		if (op->optinsn.detour == OPT_DETOUR_LATER) {
+			kprobe_opcode_t *detour = get_optinsn_slot();
+
+			if (!detour) {
+				/*
+				 * The pool is full: the probe stays a BRK probe,
+				 * and is tried again the next time the core
+				 * optimizes it (when it is armed again).
+				 */
+				op->kp.flags &= ~KPROBE_FLAG_OPTIMIZED;
+				list_del_init(&op->list);
+				continue;
+			}
+			op->optinsn.detour = detour;
 		}
 		/* cannot fail but on a bug: the probe then stays a BRK */
-		if (WARN_ON_ONCE(opt_write(op)))
+		if (WARN_ON_ONCE(opt_write(op))) {
+			op->kp.flags &= ~KPROBE_FLAG_OPTIMIZED;
 			list_del_init(&op->list);
+		}
 	}
 	/*
 	 * Every CPU refetches what it runs after this: none can run a stale
@@ -573,7 +582,7 @@ asmlinkage int __kprobes arm64_optprobe_callback(struct optimized_kprobe *op,
 	local_daif_mask();
 	/* handlers run with PAN set, as after an exception entry */
 	if (system_uses_hw_pan() && !(pstate & PSR_PAN_BIT))
-		__uaccess_disable_hw_pan();
+		__uaccess_enable_hw_pan();
 
 	cur = this_cpu_ptr(&current_kprobe);
 	if (unlikely(*cur)) {
@@ -588,7 +597,7 @@ asmlinkage int __kprobes arm64_optprobe_callback(struct optimized_kprobe *op,
 	if (likely(regs->pc == addr && !((regs->pstate ^ pstate) & ~OPT_NZCV))) {
 		/* as it was: undo the PAN and local_daif_mask() */
 		if (system_uses_hw_pan() && !(pstate & PSR_PAN_BIT))
-			__uaccess_enable_hw_pan();
+			__uaccess_disable_hw_pan();
 		opt_unmask_prepare(regs);
 		write_sysreg(pstate & DAIF_MASK, daif);
 		return 0;
