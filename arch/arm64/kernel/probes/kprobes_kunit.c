@@ -925,6 +925,15 @@ static void test_optimized(struct kunit *test)
 }
 
 /*
+ * kpt_nested_target has no kCFI type (SYM_FUNC_START): the handler calls
+ * it through this C function, which has one.
+ */
+static u64 call_nested_target(u64 a)
+{
+	return kpt_nested_target(a);
+}
+
+/*
  * A handler's changes to the registers and the PC are what the probed
  * code sees, optimized as unoptimized; a hit in a handler is a miss.
  */
@@ -949,7 +958,7 @@ static void test_optimized_changes(struct kunit *test)
 
 	/* from a BRK probe's handler (kpt_xol_add), and from a detour's */
 	opt_seen_init(&outer, kpt_site_xol_add);
-	outer.call = kpt_nested_target;
+	outer.call = call_nested_target;
 	arm64_optprobes_hold_for_test(true);
 	KUNIT_ASSERT_EQ(test, register_kprobe(&outer.kp), 0);
 	arm64_optprobes_hold_for_test(false);
@@ -959,7 +968,7 @@ static void test_optimized_changes(struct kunit *test)
 	unregister_kprobe(&outer.kp);
 
 	opt_seen_init(&outer, kpt_site_xol_add);
-	outer.call = kpt_nested_target;
+	outer.call = call_nested_target;
 	KUNIT_ASSERT_EQ(test, register_kprobe(&outer.kp), 0);
 	KUNIT_EXPECT_TRUE(test, arm64_optprobe_optimized_for_test(&outer.kp) || !near);
 	KUNIT_EXPECT_EQ(test, kpt_xol_add(5, 7), 19ULL);
