@@ -47,6 +47,10 @@
 #include <asm/ptrace.h>
 #include <asm/sections.h>
 
+#ifdef CONFIG_OPTPROBES
+#include "opt.h"
+#endif
+
 DEFINE_PER_CPU(struct kprobe *, current_kprobe);
 DEFINE_PER_CPU(struct kprobe_ctlblk, kprobe_ctlblk);
 
@@ -305,6 +309,11 @@ static void patch_insn(void *addr, u32 old, u32 new)
 
 void arch_arm_kprobe(struct kprobe *p)
 {
+#ifdef CONFIG_OPTPROBES
+	/* optimized, and armed again before its unoptimization ran: see opt.c */
+	if (arm64_optprobe_armed(p))
+		return;
+#endif
 	patch_insn(p->addr, p->opcode, BRK64_OPCODE_KPROBES);
 }
 

@@ -33,6 +33,7 @@
 
 #include <linux/bitmap.h>
 #include <linux/kprobes.h>
+#include <linux/memory.h>
 #include <linux/smp.h>
 #include <linux/string.h>
 
@@ -331,6 +332,88 @@ bool arm64_optprobe_optimized_for_test(struct kprobe *p)
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(arm64_optprobe_optimized_for_test);
+
+/**
+ * arm64_optprobes_wait_for_test() - wait until the optimizer is idle
+ *
+ * For the tests only: after it, every probe queued for optimization is a
+ * jump, and every unregistered optimized probe is unoptimized and gone
+ * (the core would otherwise reuse its aggregate, with the B still in the
+ * text, for a probe registered at the same address within a few jiffies).
+ */
+void arm64_optprobes_wait_for_test(void)
+{
+	wait_for_kprobe_optimizer();
+}
+EXPORT_SYMBOL_IF_KUNIT(arm64_optprobes_wait_for_test);
+
+/**
+ * arm64_optprobe_near_for_test() - would a probe at @addr be optimized?
+ * @addr: an address in kernel or module text
+ *
+ * For the tests only: whether a detour can read PSTATE on this system
+ * (opt_pstate_readable()) and every detour of the pool is in B range of
+ * @addr.  The probed instruction, the sysctl and a full pool are not
+ * looked at.
+ *
+ * Return: true if a probe on a plain instruction at @addr gets optimized.
+ */
+bool arm64_optprobe_near_for_test(unsigned long addr)
+{
+	unsigned long first = (unsigned long)arm64_optprobe_pool;
+	unsigned long last = first + ARM64_OPTPROBE_POOL_SIZE -
+			     OPT_DETOUR_WORDS * AARCH64_INSN_SIZE;
+
+	return opt_pstate_readable() && in_b_range(addr, first) && in_b_range(addr, last);
+}
+EXPORT_SYMBOL_IF_KUNIT(arm64_optprobe_near_for_test);
+
+/**
+ * arm64_optprobe_retarget_for_test() - make an optimized probe stand for another insn
+ * @p: a registered kprobe, optimized (arm64_optprobe_optimized_for_test())
+ * @insn: the instruction it now replaces
+ * @site: where to put what a run through the probe must find at its address
+ *
+ * For the instruction-level tests only, as arm64_kprobe_retarget_for_test()
+ * for a BRK probe: the probe at @p's address (the aggregate), its slot and
+ * @p take @insn, and if the probe is optimized its detour is rebuilt for
+ * @insn.  If no detour can run @insn (a probe on it would not be
+ * optimized), the detour is left as it was and the run goes through the
+ * BRK handler of the same probe, as it would for a probe on @insn.  The
+ * caller makes sure no CPU runs the probed address or the detour meanwhile.
+ *
+ * Return: 0 and *@site the B to the detour; -EOPNOTSUPP or -ERANGE and
+ * *@site the BRK; -EINVAL if the decode table refuses @insn or the probe is
+ * not optimized (the probe stands for @insn if the decode table took it).
+ */
+int arm64_optprobe_retarget_for_test(struct kprobe *p, u32 insn, u32 *site)
+{
+	struct optimized_kprobe *op;
+	struct kprobe *ap;
+	int ret;
+
+	*site = BRK64_OPCODE_KPROBES;
+	/* the optimizer reads opcode and ainsn, and sets the flags, under it */
+	mutex_lock(&text_mutex);
+	preempt_disable();	/* for get_kprobe() */
+	ap = get_kprobe(p->addr);
+	preempt_enable();
+	ret = ap ? arm64_kprobe_retarget_for_test(ap, insn) : -EINVAL;
+	if (!ret && ap != p) {
+		p->opcode = ap->opcode;
+		p->ainsn = ap->ainsn;
+	}
+	op = ap ? container_of(ap, struct optimized_kprobe, kp) : NULL;
+	if (!ret && (ap == p || !kprobe_optimized(ap) || IS_ERR_OR_NULL(op->optinsn.detour)))
+		ret = -EINVAL;
+	/* on a failure (not on -EOPNOTSUPP or -ERANGE) the detour may be half written */
+	ret = ret ?: opt_write(op);
+	if (!ret)
+		*site = gen_b((unsigned long)p->addr, (unsigned long)op->optinsn.detour, false);
+	mutex_unlock(&text_mutex);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(arm64_optprobe_retarget_for_test);
 #endif
 
 int arch_prepared_optinsn(struct arch_optimized_insn *optinsn)
@@ -359,12 +442,19 @@ static int opt_check(struct optimized_kprobe *op)
 	kprobe_opcode_t *last = first + (ARM64_OPTPROBE_POOL_SIZE / AARCH64_INSN_SIZE -
 					 OPT_DETOUR_WORDS);
 	unsigned long addr = (unsigned long)op->kp.addr;
-	struct opt_image img;
+	u32 code[OPT_CODE_WORDS];
+	u64 lit;
 
-	/* the distances grow monotonically from one end of the pool to the other */
+	/*
+	 * The distances grow monotonically from one end of the pool to the
+	 * other.  Only the relocation depends on where the detour is (the
+	 * rest of opt_build() does not fail): every probe registered pays
+	 * for this check, optimized or not.
+	 */
 	if (!in_b_range(addr, (unsigned long)first) || !in_b_range(addr, (unsigned long)last))
 		return -ERANGE;
-	return opt_build(op, first, &img) ?: opt_build(op, last, &img);
+	return opt_relocate(&op->kp, (unsigned long)first, code, &lit) ?:
+	       opt_relocate(&op->kp, (unsigned long)last, code, &lit);
 }
 
 /*
@@ -463,6 +553,34 @@ void arch_optimize_kprobes(struct list_head *oplist)
 		op->optinsn.published = true;
 		list_del_init(&op->list);
 	}
+}
+
+/**
+ * arm64_optprobe_armed() - is @p an optimized probe whose B is in place?
+ * @p: a probe that arch_arm_kprobe() is about to arm
+ *
+ * The core arms an aggregate again when it is enabled soon after it was
+ * disabled, while its unoptimization is still queued: __arm_kprobe()
+ * calls arch_arm_kprobe() and then optimize_kprobe(), which cancels the
+ * queued unoptimization and leaves the probe counted as optimized.  A BRK
+ * written over the B would then stay, and the probe would take an
+ * exception on every hit for as long as it lives.  The B is left instead:
+ * the detour it leads to was never given up.
+ *
+ * Return: true if @p is optimized and its address branches to its detour.
+ */
+bool arm64_optprobe_armed(struct kprobe *p)
+{
+	struct optimized_kprobe *op;
+	u32 insn;
+
+	/* only an optimized_kprobe ever has the flag */
+	if (!kprobe_optimized(p))
+		return false;
+	op = container_of(p, struct optimized_kprobe, kp);
+	if (IS_ERR_OR_NULL(op->optinsn.detour) || aarch64_insn_read(p->addr, &insn))
+		return false;
+	return insn == gen_b((unsigned long)p->addr, (unsigned long)op->optinsn.detour, false);
 }
 
 /* Back to the BRK: the probe stays armed.  A CPU in the detour finishes. */
