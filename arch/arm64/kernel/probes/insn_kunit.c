@@ -17,7 +17,10 @@
  *
  * A kprobe is registered once at each X; for every encoding the test
  * writes the instruction at X for the native run, and the BRK plus
- * arm64_kprobe_retarget_for_test() for the probed run.
+ * arm64_kprobe_retarget_for_test() for the probed run.  The *_optimized
+ * tests do the same through a jump-optimized probe: its B to the detour
+ * at X, and the detour rebuilt for each encoding
+ * (arm64_optprobe_retarget_for_test()).
  */
 
 #include <kunit/test.h>
@@ -159,6 +162,8 @@ struct diff_env {
 	unsigned long far_pages;
 	unsigned long mismatches;
 	bool has_hbc;
+	bool opt;			/* through optimized probes */
+	bool last_brk;			/* opt, but the last case ran through the BRK */
 };
 
 static int emit(u32 **p, u32 insn)
@@ -517,11 +522,25 @@ static int run_case(struct diff_env *env, const char *cls, const struct diff_cas
 	} else if (dc->landing) {
 		return -EAGAIN;		/* no landing pad in the sleds */
 	}
-	/* the slot is boosted only for a probe without a post-handler */
-	kp->post_handler = dc->stepped ? post_nop : NULL;
-	if (arm64_kprobe_retarget_for_test(kp, dc->insn)) {
-		unmap_far(env);
-		return -EAGAIN;
+	if (env->opt) {
+		/*
+		 * An optimized probe has no post-handler.  An instruction no
+		 * detour can run goes through the same probe's BRK, as a
+		 * probe on it would (it would not be optimized).
+		 */
+		ret = arm64_optprobe_retarget_for_test(kp, dc->insn, &brk);
+		env->last_brk = ret == -EOPNOTSUPP || ret == -ERANGE;
+		if (ret && !env->last_brk) {
+			unmap_far(env);
+			return -EAGAIN;
+		}
+	} else {
+		/* the slot is boosted only for a probe without a post-handler */
+		kp->post_handler = dc->stepped ? post_nop : NULL;
+		if (arm64_kprobe_retarget_for_test(kp, dc->insn)) {
+			unmap_far(env);
+			return -EAGAIN;
+		}
 	}
 
 	a = kmalloc(sizeof(*a), GFP_KERNEL);
@@ -619,6 +638,13 @@ struct sim_class {
 	const char *name;
 	u32 mask, value;	/* fixed bits; the rest is random */
 	enum target_kind kind;
+	/*
+	 * Never optimized, by design (opt_relocate()): BLR would have to
+	 * branch with BR, which sets another BTYPE at the target, to leave
+	 * x30 at the next instruction; a SIMD&FP literal load would need a
+	 * general-purpose register to hold the address.
+	 */
+	bool no_detour;
 };
 
 static const struct sim_class sim_classes[] = {
@@ -627,16 +653,16 @@ static const struct sim_class sim_classes[] = {
 	{ "CBZ, CBNZ", 0x7e000000, 0x34000000, T_IMM19 },
 	{ "TBZ, TBNZ", 0x7e000000, 0x36000000, T_IMM14 },
 	{ "BR", 0xfffffc1f, 0xd61f0000, T_REG },
-	{ "BLR", 0xfffffc1f, 0xd63f0000, T_REG },
+	{ "BLR", 0xfffffc1f, 0xd63f0000, T_REG, true },
 	{ "RET", 0xfffffc1f, 0xd65f0000, T_REG },
 	{ "ADR, ADRP", 0x1f000000, 0x10000000, T_NONE },
 	{ "LDR (literal, W)", 0xff000000, 0x18000000, T_LIT },
 	{ "LDR (literal, X)", 0xff000000, 0x58000000, T_LIT },
 	{ "LDRSW (literal)", 0xff000000, 0x98000000, T_LIT },
 	{ "PRFM (literal)", 0xff000000, 0xd8000000, T_LIT },
-	{ "LDR (literal, S)", 0xff000000, 0x1c000000, T_LIT },
-	{ "LDR (literal, D)", 0xff000000, 0x5c000000, T_LIT },
-	{ "LDR (literal, Q)", 0xff000000, 0x9c000000, T_LIT16 },
+	{ "LDR (literal, S)", 0xff000000, 0x1c000000, T_LIT, true },
+	{ "LDR (literal, D)", 0xff000000, 0x5c000000, T_LIT, true },
+	{ "LDR (literal, Q)", 0xff000000, 0x9c000000, T_LIT16, true },
 	{ "NOP, YIELD", 0xffffffdf, 0xd503201f, T_NONE },
 	{ "MRS DAIF, NZCV", 0xffffffc0, 0xd53b4200, T_NONE },
 	{ "logical (shifted register)", 0x1f000000, 0x0a000000, T_NONE },
@@ -689,7 +715,17 @@ static s64 sled_offset(struct diff_env *env)
 
 struct class_stats {
 	unsigned long ran, matched, skipped;
+	unsigned long brk;	/* optimized tests: ran through the BRK instead */
 };
+
+/* Enough cases: RANDOM_PER_CLASS of them, through a detour where one can run them. */
+static bool class_done(const struct diff_env *env, const struct sim_class *sc,
+		       const struct class_stats *st)
+{
+	if (env->opt && !sc->no_detour)
+		return st->ran - st->brk >= RANDOM_PER_CLASS;
+	return st->ran >= RANDOM_PER_CLASS;
+}
 
 static void run_sim_class(struct diff_env *env, const struct sim_class *sc,
 			  struct class_stats *st)
@@ -702,7 +738,7 @@ static void run_sim_class(struct diff_env *env, const struct sim_class *sc,
 
 	if (!in || !stack)
 		goto out;
-	while (st->ran < RANDOM_PER_CLASS && tries++ < 20 * RANDOM_PER_CLASS) {
+	while (!class_done(env, sc, st) && tries++ < 20 * RANDOM_PER_CLASS) {
 		u32 insn = sc->value | (prandom_u32_state(&env->rnd) & ~sc->mask);
 		s64 off;
 
@@ -800,13 +836,14 @@ static void run_sim_class(struct diff_env *env, const struct sim_class *sc,
 			break;
 		st->ran++;
 		st->matched += ret;
+		st->brk += env->opt && env->last_brk;
 	}
 out:
 	kfree(in);
 	kfree(stack);
 }
 
-static struct diff_env *diff_setup(struct kunit *test);
+static struct diff_env *diff_setup(struct kunit *test, bool opt);
 static void diff_teardown(struct diff_env *env);
 
 /*
@@ -911,16 +948,21 @@ static u64 pac_sign(u64 v, u64 mod)
 	return x17;
 }
 
-static void test_xol_classes(struct kunit *test)
+static void xol_classes(struct kunit *test, bool opt)
 {
-	struct diff_env *env = diff_setup(test);
+	struct diff_env *env;
 	struct diff_ctx *in;
 	u8 *stack;
-	unsigned long ran = 0, matched = 0, skipped = 0;
+	unsigned long ran = 0, matched = 0, skipped = 0, brk = 0;
+	/* on a BTI kernel, PACIASP, PACIBSP and BTI C are landing pads: never optimized */
+	unsigned long pads = IS_ENABLED(CONFIG_ARM64_BTI_KERNEL) ? 3 * 2 * XOL_STATES : 0;
 	struct diff_case dc;
 	int i, k, ret;
 	u64 sp;
 
+	if (opt && !IS_ENABLED(CONFIG_OPTPROBES))
+		kunit_skip(test, "no jump-optimized kprobes in this kernel");
+	env = diff_setup(test, opt);
 	KUNIT_ASSERT_NOT_NULL(test, env);
 	in = kunit_kmalloc(test, sizeof(*in), GFP_KERNEL);
 	stack = kunit_kmalloc(test, STACK_HI, GFP_KERNEL);
@@ -944,6 +986,7 @@ static void test_xol_classes(struct kunit *test)
 			}
 			ran++;
 			matched += ret;
+			brk += opt && env->last_brk;
 		}
 	}
 
@@ -964,17 +1007,31 @@ static void test_xol_classes(struct kunit *test)
 		}
 		ran++;
 		matched += ret;
+		brk += opt && env->last_brk;
 		KUNIT_EXPECT_EQ(test, env->ctx->x_out[30], (u64)kpt_xol_add);
 	}
 
-	kunit_info(test, "%zu out-of-line encodings + autiasp: ran %lu, matched %lu (skipped %lu)",
-		   ARRAY_SIZE(xol_cases), ran, matched, skipped);
+	kunit_info(test, "%zu out-of-line encodings + autiasp: ran %lu, matched %lu (skipped %lu)%s",
+		   ARRAY_SIZE(xol_cases), ran, matched, skipped,
+		   opt ? ", through optimized probes" : "");
 	KUNIT_EXPECT_EQ(test, skipped, 0UL);
 	KUNIT_EXPECT_EQ(test, matched, ran);
+	if (opt)
+		KUNIT_EXPECT_EQ_MSG(test, brk, pads, "cases that did not run in a detour");
 	diff_teardown(env);
 }
 
-static struct diff_env *diff_setup(struct kunit *test)
+static void test_xol_classes(struct kunit *test)
+{
+	xol_classes(test, false);
+}
+
+static void test_xol_classes_optimized(struct kunit *test)
+{
+	xol_classes(test, true);
+}
+
+static struct diff_env *diff_setup(struct kunit *test, bool opt)
 {
 	struct diff_env *env = kunit_kzalloc(test, sizeof(*env), GFP_KERNEL);
 	u32 xol = 0x8b000000;	/* add x0, x0, x0: run out of line */
@@ -996,10 +1053,15 @@ static struct diff_env *diff_setup(struct kunit *test)
 	ret = gen_code(env);
 	KUNIT_ASSERT_EQ(test, ret, 0);
 	/*
-	 * The tests rewrite the probed instruction under the probe: keep
-	 * these probes out of the optimizer, whose detour would not follow.
+	 * The BRK tests keep these probes out of the optimizer, whose
+	 * detour would not follow the probed instruction otherwise; the
+	 * optimized ones need both probes optimized, and rebuild the detour
+	 * with each instruction.
 	 */
-	arm64_optprobes_hold_for_test(true);
+	env->opt = opt;
+	/* no optimized probe left at X by a test before, unregistered but not gone */
+	arm64_optprobes_wait_for_test();
+	arm64_optprobes_hold_for_test(!opt);
 	for (ti = 0; ti < NT; ti++) {
 		env->cur[ti] = NS;	/* no layout yet */
 		ret = write_text(env->x[ti], &xol, 1);
@@ -1009,23 +1071,46 @@ static struct diff_env *diff_setup(struct kunit *test)
 			break;
 	}
 	arm64_optprobes_hold_for_test(false);
-	if (ret)	/* the env is test-managed memory: leave no probe in it */
-		while (ti-- > 0)
-			unregister_kprobe(&env->kp[ti]);
-	KUNIT_ASSERT_EQ(test, ret, 0);
+	for (ti = 0; !ret && opt && ti < NT; ti++) {
+		/* in QEMU's -cpu max, and with this module in range of the detours */
+		KUNIT_EXPECT_TRUE_MSG(test, arm64_optprobe_near_for_test(env->x[ti]),
+				      "X = %#lx: out of range of the detours, or PSTATE unreadable",
+				      env->x[ti]);
+		if (!arm64_optprobe_optimized_for_test(&env->kp[ti]))
+			ret = -EBUSY;
+	}
+	/*
+	 * The env is test-managed memory: leave no probe in it.  Unregistering
+	 * one that never was registered only finds no probe at its address.
+	 */
+	if (ret)
+		for (ti = 0; ti < NT; ti++)
+			if (env->kp[ti].addr)
+				unregister_kprobe(&env->kp[ti]);
+	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "%s", ret == -EBUSY ? "probes not optimized" :
+					       "registration");
 	return env;
 }
 
 static void diff_teardown(struct diff_env *env)
 {
-	u32 xol = 0x8b000000;
+	u32 xol = 0x8b000000, site;
 	int ti;
 
 	for (ti = 0; ti < NT; ti++) {
 		/* what the disarm writes back must be what is there */
-		arm64_kprobe_retarget_for_test(&env->kp[ti], xol);
+		if (env->opt) {
+			/* and the B the core's unoptimization replaces */
+			if (!arm64_optprobe_retarget_for_test(&env->kp[ti], xol, &site))
+				write_text(env->x[ti], &site, 1);
+		} else {
+			arm64_kprobe_retarget_for_test(&env->kp[ti], xol);
+		}
 		unregister_kprobe(&env->kp[ti]);
 	}
+	/* the unoptimization is queued: done and gone before the next test */
+	if (env->opt)
+		arm64_optprobes_wait_for_test();
 }
 
 static void sim_class_desc(const struct sim_class *c, char *desc)
@@ -1040,27 +1125,55 @@ KUNIT_ARRAY_PARAM(sim_class, sim_classes, sim_class_desc);
  * case, even on a debug kernel under emulation.  A class's encodings
  * come from the seed and the class's index, whatever ran before it.
  */
-static void test_simulated_classes(struct kunit *test)
+static void simulated_classes(struct kunit *test, bool opt)
 {
 	const struct sim_class *c = test->param_value;
-	struct diff_env *env = diff_setup(test);
 	struct class_stats st = {};
+	struct diff_env *env;
 
+	if (opt && !IS_ENABLED(CONFIG_OPTPROBES))
+		kunit_skip(test, "no jump-optimized kprobes in this kernel");
+	env = diff_setup(test, opt);
 	KUNIT_ASSERT_NOT_NULL(test, env);
 	prandom_seed_state(&env->rnd, SEED + (c - sim_classes));
 	run_sim_class(env, c, &st);
 	kunit_info(test, "%s: seed %#llx + %td, ran %lu, matched %lu (skipped %lu), far pages %lu",
 		   c->name, SEED, c - sim_classes, st.ran, st.matched, st.skipped,
 		   env->far_pages);
-	KUNIT_EXPECT_EQ(test, st.ran, (unsigned long)RANDOM_PER_CLASS);
 	KUNIT_EXPECT_EQ(test, st.matched, st.ran);
+	if (!opt) {
+		KUNIT_EXPECT_EQ(test, st.ran, (unsigned long)RANDOM_PER_CLASS);
+	} else if (c->no_detour) {
+		kunit_info(test, "%s: never optimized, all %lu through the BRK", c->name, st.brk);
+		KUNIT_EXPECT_EQ(test, st.ran, (unsigned long)RANDOM_PER_CLASS);
+		KUNIT_EXPECT_EQ(test, st.brk, st.ran);
+	} else {
+		/* through the BRK: branch targets out of range of the detour, LDR XZR */
+		kunit_info(test, "%s: %lu through a detour, %lu through the BRK",
+			   c->name, st.ran - st.brk, st.brk);
+		KUNIT_EXPECT_EQ(test, st.ran - st.brk, (unsigned long)RANDOM_PER_CLASS);
+	}
 	diff_teardown(env);
+}
+
+static void test_simulated_classes(struct kunit *test)
+{
+	simulated_classes(test, false);
+}
+
+/* The same encodings, through a jump-optimized probe where one can run them. */
+static void test_simulated_classes_optimized(struct kunit *test)
+{
+	simulated_classes(test, true);
 }
 
 static struct kunit_case insn_cases[] = {
 	KUNIT_CASE_PARAM_ATTR(test_simulated_classes, sim_class_gen_params,
 			      { .speed = KUNIT_SPEED_SLOW }),
 	KUNIT_CASE(test_xol_classes),
+	KUNIT_CASE_PARAM_ATTR(test_simulated_classes_optimized, sim_class_gen_params,
+			      { .speed = KUNIT_SPEED_SLOW }),
+	KUNIT_CASE(test_xol_classes_optimized),
 	{}
 };
 

@@ -854,6 +854,16 @@ static void opt_seen_init(struct opt_seen *s, unsigned long addr)
 }
 
 /*
+ * Are this module's probes in branch range of the detours (and can this
+ * CPU's PSTATE be read by one)?  Then every optimizable probe here must
+ * be optimized: the tests below check it.
+ */
+static bool opt_near(void)
+{
+	return arm64_optprobe_near_for_test((unsigned long)kpt_calls);
+}
+
+/*
  * Every instruction of kpt_calls, each alone under a probe that the
  * optimizer turns into a B to a detour (PC-relative ones relocated), run
  * on the paths where its branches are taken and where they are not.
@@ -882,11 +892,11 @@ static void test_optimized(struct kunit *test)
 	unsigned long base = (unsigned long)kpt_calls;
 	const u32 bti_mask = 0xffffff3f, bti = 0xd503241f;
 	u32 mode = is_kernel_in_hyp_mode() ? PSR_MODE_EL2h : PSR_MODE_EL1h;
-	/* a test module may be out of branch range of the detours */
-	bool near = IS_BUILTIN(CONFIG_ARM64_KPROBES_KUNIT_TEST);
+	bool near = opt_near();
 	struct opt_seen s;
 	int i;
 
+	KUNIT_EXPECT_TRUE_MSG(test, near, "kpt_calls at %#lx: out of range of the detours", base);
 	arm64_optprobes_hold_for_test(false);
 	/*
 	 * With CONFIG_ARM64_BTI, SYM_FUNC_START puts a BTI C first: a landing
@@ -939,8 +949,7 @@ static u64 call_nested_target(u64 a)
  */
 static void test_optimized_changes(struct kunit *test)
 {
-	/* a test module may be out of branch range of the detours */
-	bool near = IS_BUILTIN(CONFIG_ARM64_KPROBES_KUNIT_TEST);
+	bool near = opt_near();
 	struct opt_seen s, outer;
 
 	arm64_optprobes_hold_for_test(false);
@@ -987,7 +996,7 @@ static void test_optimized_changes(struct kunit *test)
  */
 static void test_optimized_pan(struct kunit *test)
 {
-	bool near = IS_BUILTIN(CONFIG_ARM64_KPROBES_KUNIT_TEST);
+	bool near = opt_near();
 	struct opt_seen s;
 
 	if (!system_uses_hw_pan()) {
@@ -1102,6 +1111,178 @@ static void test_blacklist(struct kunit *test)
 	}
 }
 
+#ifdef CONFIG_OPTPROBES
+/*
+ * ---- optimized probes under churn ----
+ * Every other CPU calls kpt_nested_target() and kpt_xol_add() in a loop
+ * and checks their results, while this one takes the probes on them
+ * through every state, round after round: optimized, joined by another
+ * probe, disabled and enabled, unoptimized at once by a probe with a
+ * post-handler, reoptimized, unregistered, a probe on the next
+ * instruction coming and going.  A sentinel probe stays on
+ * kpt_nested_target's site all along: its hits must equal the calls made,
+ * exactly, whatever state its site was in at each call.
+ */
+#define STRESS_ROUNDS	16
+
+static atomic_long_t stress_calls, stress_hits, stress_others;
+static atomic_t stress_bad;
+
+static int stress_sentinel_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	atomic_long_inc(&stress_hits);
+	return 0;
+}
+
+static int stress_other_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	atomic_long_inc(&stress_others);
+	return 0;
+}
+
+static void stress_post(struct kprobe *kp, struct pt_regs *regs, unsigned long flags)
+{
+}
+
+static int stress_runner(void *unused)
+{
+	u64 i = 0;
+
+	while (!kthread_should_stop()) {
+		if (kpt_nested_target(i) != i + 3)
+			atomic_inc(&stress_bad);
+		atomic_long_inc(&stress_calls);
+		if (kpt_xol_add(i, 3) != i + 6)
+			atomic_inc(&stress_bad);
+		/* a voluntary switch now and then, for RCU Tasks (as join_runner) */
+		if (!(++i & 255))
+			usleep_range(10, 20);
+	}
+	return 0;
+}
+
+/* Wait until the runners have made @n more calls; false if they are stuck. */
+static bool stress_wait(long n)
+{
+	long target = atomic_long_read(&stress_calls) + n;
+	unsigned long deadline = jiffies + 30 * HZ;
+
+	while (atomic_long_read(&stress_calls) < target) {
+		if (time_after(jiffies, deadline))
+			return false;
+		usleep_range(100, 200);
+	}
+	return true;
+}
+
+static void stress_probe(struct kprobe *kp, unsigned long addr, bool post)
+{
+	memset(kp, 0, sizeof(*kp));
+	kp->addr = (kprobe_opcode_t *)addr;
+	kp->pre_handler = stress_other_pre;
+	if (post)
+		kp->post_handler = stress_post;
+}
+
+static void test_optimized_stress(struct kunit *test)
+{
+	struct kprobe sentinel = {}, b, c, next, x;
+	bool near = opt_near();
+	struct task_struct **t;
+	int cpu, r, n = 0;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs a second CPU to run the probed code");
+	t = kunit_kcalloc(test, nr_cpu_ids, sizeof(*t), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+
+	atomic_long_set(&stress_calls, 0);
+	atomic_long_set(&stress_hits, 0);
+	atomic_long_set(&stress_others, 0);
+	atomic_set(&stress_bad, 0);
+	arm64_optprobes_hold_for_test(false);
+	sentinel.addr = (kprobe_opcode_t *)kpt_site_nested;
+	sentinel.pre_handler = stress_sentinel_pre;
+	KUNIT_ASSERT_EQ(test, register_kprobe(&sentinel), 0);
+	KUNIT_EXPECT_EQ(test, arm64_optprobe_optimized_for_test(&sentinel), near);
+
+	for_each_online_cpu(cpu) {
+		if (cpu == raw_smp_processor_id())
+			continue;
+		t[cpu] = kthread_create(stress_runner, NULL, "kpt_stress/%d", cpu);
+		if (IS_ERR(t[cpu])) {
+			t[cpu] = NULL;
+			continue;
+		}
+		kthread_bind(t[cpu], cpu);
+		wake_up_process(t[cpu]);
+		n++;
+	}
+	KUNIT_EXPECT_GE(test, n, 1);
+
+	for (r = 0; r < STRESS_ROUNDS; r++) {
+		/* a second probe joins the optimized one */
+		stress_probe(&b, kpt_site_nested, false);
+		KUNIT_EXPECT_EQ(test, register_kprobe(&b), 0);
+		KUNIT_EXPECT_EQ(test, arm64_optprobe_optimized_for_test(&sentinel), near);
+		KUNIT_EXPECT_TRUE(test, stress_wait(100));
+		/* a post-handler: unoptimized at once, while the runners go through */
+		stress_probe(&c, kpt_site_nested, true);
+		KUNIT_EXPECT_EQ(test, register_kprobe(&c), 0);
+		KUNIT_EXPECT_FALSE(test, arm64_optprobe_optimized_for_test(&sentinel));
+		/* the next instruction (RET) too, while its neighbour is a BRK */
+		stress_probe(&next, kpt_site_nested + AARCH64_INSN_SIZE, false);
+		KUNIT_EXPECT_EQ(test, register_kprobe(&next), 0);
+		KUNIT_EXPECT_TRUE(test, stress_wait(100));
+		unregister_kprobe(&c);
+		/* reoptimized without the post-handler */
+		KUNIT_EXPECT_EQ(test, arm64_optprobe_optimized_for_test(&sentinel), near);
+		KUNIT_EXPECT_EQ(test, arm64_optprobe_optimized_for_test(&next), near);
+		KUNIT_EXPECT_TRUE(test, stress_wait(100));
+		if (r & 1) {
+			unregister_kprobe(&b);
+			unregister_kprobe(&next);
+		} else {
+			struct kprobe *list[] = { &next, &b };
+
+			unregister_kprobes(list, ARRAY_SIZE(list));
+		}
+
+		/*
+		 * kpt_xol_add's site, alone: optimized, disabled and enabled
+		 * again (at once, while the unoptimization is queued, or once
+		 * it is done), optimized again, then gone; or gone while still
+		 * queued for optimization.
+		 */
+		stress_probe(&x, kpt_site_xol_add, false);
+		KUNIT_EXPECT_EQ(test, register_kprobe(&x), 0);
+		if (r & 1) {
+			KUNIT_EXPECT_EQ(test, arm64_optprobe_optimized_for_test(&x), near);
+			KUNIT_EXPECT_EQ(test, disable_kprobe(&x), 0);
+			if (r & 2)
+				arm64_optprobes_wait_for_test();
+			KUNIT_EXPECT_EQ(test, enable_kprobe(&x), 0);
+			KUNIT_EXPECT_EQ_MSG(test, arm64_optprobe_optimized_for_test(&x), near,
+					    "enabled again %s", r & 2 ? "later" : "at once");
+			KUNIT_EXPECT_TRUE(test, stress_wait(100));
+		}
+		unregister_kprobe(&x);
+	}
+
+	for_each_online_cpu(cpu)
+		if (t[cpu])
+			kthread_stop(t[cpu]);
+	unregister_kprobe(&sentinel);
+	kunit_info(test, "%d rounds, %d CPUs running: %ld calls, %ld sentinel hits, %ld other hits",
+		   STRESS_ROUNDS, n, atomic_long_read(&stress_calls),
+		   atomic_long_read(&stress_hits), atomic_long_read(&stress_others));
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&stress_hits), atomic_long_read(&stress_calls));
+	KUNIT_EXPECT_EQ(test, sentinel.nmissed, 0UL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&stress_bad), 0);
+	KUNIT_EXPECT_GT(test, atomic_long_read(&stress_others), 0L);
+}
+#endif
+
 static struct kunit_case arm64_kprobes_cases[] = {
 	KUNIT_CASE(test_fp_literal),
 	KUNIT_CASE(test_mrs_daif),
@@ -1122,6 +1303,7 @@ static struct kunit_case arm64_kprobes_cases[] = {
 	KUNIT_CASE(test_optimized),
 	KUNIT_CASE(test_optimized_changes),
 	KUNIT_CASE(test_optimized_pan),
+	KUNIT_CASE_SLOW(test_optimized_stress),
 #endif
 	KUNIT_CASE(test_refused_instructions),
 	KUNIT_CASE(test_refused_places),

@@ -7,7 +7,20 @@
 #define __ARM64_KPROBES_KUNIT_H
 
 #include <linux/compiler.h>
+#include <linux/errno.h>
 #include <linux/types.h>
+
+#ifdef CONFIG_OPTPROBES
+#include "opt.h"
+#else
+struct kprobe;
+static inline void arm64_optprobes_wait_for_test(void) { }
+static inline bool arm64_optprobe_near_for_test(unsigned long addr) { return false; }
+static inline int arm64_optprobe_retarget_for_test(struct kprobe *p, u32 insn, u32 *site)
+{
+	return -EOPNOTSUPP;
+}
+#endif
 
 /* u64 kpt_fp_lit_<sz><n>(u64 *hi): LDR <sz><n> (literal) into a V<n> full of ones */
 u64 kpt_fp_lit_s0(u64 *hi);
