@@ -4,7 +4,7 @@
 # and judge all results with harness/report.py.
 . "$(dirname "$0")/lib.sh"
 
-CHECK_RUNS=${CHECK_RUNS:-"default:2 debug:2 preempt:4 rt:2 llvm:2"}
+CHECK_RUNS=${CHECK_RUNS:-"default:2 debug:4 preempt:4 rt:2 llvm:2"}
 start=$(date +%s)
 flavours=$(for r in $CHECK_RUNS; do echo "${r%%:*}"; done | sort -u)
 for f in $flavours; do

@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Count, function by function, the guest instructions of one probe hit.
 
-usage: trace_hit.py OBJ_DIR OUT_PREFIX [MACHINE] [APPEND]
+usage: trace_hit.py OBJ_DIR OUT_PREFIX [MACHINE] [APPEND] [RUN]
 
 Boots OBJ_DIR's Image and initramfs under -icount (one vCPU), loads the
 benchmark module, turns QEMU's TB log on through the monitor only around
-one "all 1" run of /sys/kernel/debug/kprobe_bench/run, and then follows,
-for each bench site whose BRK was hit, every translation block executed
-from the BRK to the first block at the next instruction.  Instructions are
+one RUN (default "all 1"; "opt 1" for jump-optimized probes) written to
+/sys/kernel/debug/kprobe_bench/run, and then follows, for each bench site
+hit through its BRK or through its branch to a detour, every translation
+block executed from the site to the first block at the next instruction.  Instructions are
 counted per TB as translated (in_asm), attributed to symbols from
 System.map (KASLR offset from /proc/kallsyms) and the module's kallsyms.
 
@@ -49,7 +50,7 @@ class Console:
         self.proc.stdin.flush()
 
 
-def boot_and_log(obj, out, machine, append):
+def boot_and_log(obj, out, machine, append, run):
     mon = out + '.mon'
     if os.path.exists(mon):
         os.unlink(mon)
@@ -73,7 +74,7 @@ def boot_and_log(obj, out, machine, append):
             m.recv(4096)
             m.send(b'log in_asm,exec,nochain\n')
             time.sleep(1)
-            con.send('echo "all 1" > /sys/kernel/debug/kprobe_bench/run; echo DO""NE')
+            con.send(f'echo "{run}" > /sys/kernel/debug/kprobe_bench/run; echo DO""NE')
             con.expect('DONE')
             m.send(b'log none\n')
             time.sleep(1)
@@ -117,10 +118,12 @@ def symbols(kallsyms, system_map):
 
 TRACE = re.compile(r'Trace \d+: 0x[0-9a-f]+ \[[0-9a-f]+/([0-9a-f]+)/')
 INSN = re.compile(r'^0x([0-9a-f]+):\s')
+# a probed site: a BRK, or an optimized probe's B to its detour
+PROBE = re.compile(r'\s(brk|b)\s')
 
 
 def executions(log):
-    """(pc, instructions of the TB as translated then, does it end in a BRK)"""
+    """(pc, instructions of the TB as translated then: (address, is a BRK or B))"""
     tbs, cur = {}, None
     for line in open(log, errors='replace'):
         if line.startswith('IN:'):
@@ -130,7 +133,7 @@ def executions(log):
         if m and cur is not None:
             if not cur:
                 tbs[int(m.group(1), 16)] = cur
-            cur.append((int(m.group(1), 16), ' brk ' in line))
+            cur.append((int(m.group(1), 16), bool(PROBE.search(line))))
             continue
         if cur is not None and not line.strip():
             cur = None
@@ -145,7 +148,8 @@ def main():
     obj, out = sys.argv[1], sys.argv[2]
     machine = sys.argv[3] if len(sys.argv) > 3 else 'virt'
     append = sys.argv[4] if len(sys.argv) > 4 else ''
-    syms, sites = symbols(boot_and_log(obj, out, machine, append), f'{obj}/System.map')
+    run = sys.argv[5] if len(sys.argv) > 5 else 'all 1'
+    syms, sites = symbols(boot_and_log(obj, out, machine, append, run), f'{obj}/System.map')
     keys = [a for a, _ in syms]
 
     def name(pc):
@@ -159,7 +163,7 @@ def main():
         tb = execs[i][1]
         last, is_brk = tb[-1]
         if last in sites and is_brk:
-            by = collections.Counter({'(the BRK)': 1})
+            by = collections.Counter({'(the BRK or B)': 1})
             j = i + 1
             while j < len(execs) and execs[j][0] != last + 4 and j - i < 5000:
                 by[name(execs[j][0])] += len(execs[j][1])
