@@ -62,7 +62,7 @@ bench: ## probe-hit cost, ours against upstream (QEMU -icount and wall clock)
 trace-hit: build initramfs ## instructions of one hit per bench site, by function (icount TB log)
 	@$(H)/trace-hit.sh
 
-coverage: ## classify every instruction of vmlinux .text: ours vs upstream
+coverage: ## classify every instruction of vmlinux .text: ours vs upstream; optimizable (a boot)
 	@$(H)/coverage.sh
 
 series: ## export the patch series to build/series

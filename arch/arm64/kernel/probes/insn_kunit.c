@@ -316,8 +316,10 @@ static bool map_far(struct diff_env *env, unsigned long target, int si, int t, b
 	void *p;
 	u32 *w;
 
+	/* taken is a normal outcome here: no warning and stack dump for it */
 	p = __vmalloc_node_range(2 * PAGE_SIZE, PAGE_SIZE, base, base + 2 * PAGE_SIZE,
-				 GFP_KERNEL, PAGE_KERNEL, VM_FLUSH_RESET_PERMS | VM_NO_GUARD,
+				 GFP_KERNEL | __GFP_NOWARN, PAGE_KERNEL,
+				 VM_FLUSH_RESET_PERMS | VM_NO_GUARD,
 				 NUMA_NO_NODE,
 				 __builtin_return_address(0));
 	if (!p)

@@ -13,11 +13,13 @@
 #include <linux/kprobes.h>
 #include <linux/kthread.h>
 #include <linux/mman.h>
+#include <linux/module.h>
 #include <linux/perf_event.h>
 #include <linux/uaccess.h>
 
 #include <asm/debug-monitors.h>
 #include <asm/exception.h>
+#include <asm/memory.h>
 #include <asm/neon.h>
 #include <asm/ptrace.h>
 #include <asm/sections.h>
@@ -854,9 +856,9 @@ static void opt_seen_init(struct opt_seen *s, unsigned long addr)
 }
 
 /*
- * Are this module's probes in branch range of the detours (and can this
- * CPU's PSTATE be read by one)?  Then every optimizable probe here must
- * be optimized: the tests below check it.
+ * Are these tests' probes in branch range of the detours (and can a
+ * detour read PSTATE here)?  Then every optimizable probe here must be
+ * optimized: the tests below check it.
  */
 static bool opt_near(void)
 {
@@ -1113,6 +1115,44 @@ static void test_blacklist(struct kunit *test)
 
 #ifdef CONFIG_OPTPROBES
 /*
+ * How much of the kernel's text (and of this module's, when the tests are
+ * built as one) a probe would be optimized on, by instruction, with the
+ * kernel and the module where this boot put them (KASLR).  make coverage
+ * prints these lines.  Far fewer than nearly all would mean a class of
+ * instructions lost on the way.
+ */
+/* @part of @all in tenths of a percent */
+static unsigned long permille(unsigned long part, unsigned long all)
+{
+	return all ? part * 1000 / all : 0;
+}
+
+static void test_optimizable_sites(struct kunit *test)
+{
+	unsigned long probeable, opt, pm;
+
+	opt = arm64_optprobe_count_for_test((unsigned long)_stext, (unsigned long)_etext,
+					    &probeable);
+	pm = permille(opt, probeable);
+	kunit_info(test, "optimizable: vmlinux %lu of %lu probe-able words (%lu.%lu%%), KASLR offset %#lx",
+		   opt, probeable, pm / 10, pm % 10, kaslr_offset());
+	KUNIT_EXPECT_GT(test, probeable, 0UL);
+	KUNIT_EXPECT_GE(test, opt * 100, probeable * 95);
+	if (THIS_MODULE) {
+		const struct module_memory *m = &THIS_MODULE->mem[MOD_TEXT];
+
+		opt = arm64_optprobe_count_for_test((unsigned long)m->base,
+						    (unsigned long)m->base + m->size, &probeable);
+		pm = permille(opt, probeable);
+		kunit_info(test, "optimizable: module %s %lu of %lu probe-able words (%lu.%lu%%), text at _stext%+ld MiB",
+			   THIS_MODULE->name, opt, probeable, pm / 10, pm % 10,
+			   ((long)m->base - (long)_stext) / SZ_1M);
+		KUNIT_EXPECT_GT(test, probeable, 0UL);
+		KUNIT_EXPECT_GE(test, opt * 100, probeable * 95);
+	}
+}
+
+/*
  * ---- optimized probes under churn ----
  * Every other CPU calls kpt_nested_target() and kpt_xol_add() in a loop
  * and checks their results, while this one takes the probes on them
@@ -1304,6 +1344,7 @@ static struct kunit_case arm64_kprobes_cases[] = {
 	KUNIT_CASE(test_optimized_changes),
 	KUNIT_CASE(test_optimized_pan),
 	KUNIT_CASE_SLOW(test_optimized_stress),
+	KUNIT_CASE_SLOW(test_optimizable_sites),
 #endif
 	KUNIT_CASE(test_refused_instructions),
 	KUNIT_CASE(test_refused_places),

@@ -20,6 +20,13 @@ static inline int arm64_optprobe_retarget_for_test(struct kprobe *p, u32 insn, u
 {
 	return -EOPNOTSUPP;
 }
+
+static inline unsigned long arm64_optprobe_count_for_test(unsigned long start, unsigned long end,
+							  unsigned long *probeable)
+{
+	*probeable = 0;
+	return 0;
+}
 #endif
 
 /* u64 kpt_fp_lit_<sz><n>(u64 *hi): LDR <sz><n> (literal) into a V<n> full of ones */

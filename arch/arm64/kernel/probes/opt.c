@@ -414,6 +414,53 @@ int arm64_optprobe_retarget_for_test(struct kprobe *p, u32 insn, u32 *site)
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(arm64_optprobe_retarget_for_test);
+
+/**
+ * arm64_optprobe_count_for_test() - count the optimizable words of some text
+ * @start: the first word
+ * @end: past the last word
+ * @probeable: set to how many of them the decode table accepts
+ *
+ * For the tests only: for every word of [@start, @end) that a kprobe
+ * could be registered on as far as its instruction goes, would the probe
+ * be optimized, wherever in the pool its detour were (the same checks as
+ * arch_prepare_optimized_kprobe())?  Refusals by place (the blacklist,
+ * exclusive windows, ftrace sites) are not counted, on either side.
+ *
+ * Return: how many of the @probeable words a detour could run.
+ */
+unsigned long arm64_optprobe_count_for_test(unsigned long start, unsigned long end,
+					    unsigned long *probeable)
+{
+	unsigned long first = (unsigned long)arm64_optprobe_pool;
+	unsigned long last = first + ARM64_OPTPROBE_POOL_SIZE -
+			     OPT_DETOUR_WORDS * AARCH64_INSN_SIZE;
+	struct probe_insn_decode d;
+	struct kprobe kp = {};
+	unsigned long a, n = 0;
+	u32 code[OPT_CODE_WORDS];
+	bool readable = opt_pstate_readable();
+	u64 lit;
+
+	*probeable = 0;
+	for (a = start; a + AARCH64_INSN_SIZE <= end; a += AARCH64_INSN_SIZE) {
+		u32 insn = le32_to_cpu(*(__le32 *)a);
+
+		if (!(a & (SZ_64K - 1)))
+			cond_resched();
+		if (arm64_probe_decode(insn, PROBE_FOR_KERNEL, &d) == PROBE_INSN_REJECT)
+			continue;
+		(*probeable)++;
+		kp.addr = (kprobe_opcode_t *)a;
+		kp.opcode = insn;
+		kp.ainsn.sim = d.action == PROBE_INSN_SIMULATE ? d.sim : NULL;
+		if (readable && in_b_range(a, first) && in_b_range(a, last) &&
+		    !opt_relocate(&kp, first, code, &lit) && !opt_relocate(&kp, last, code, &lit))
+			n++;
+	}
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(arm64_optprobe_count_for_test);
 #endif
 
 int arch_prepared_optinsn(struct arch_optimized_insn *optinsn)

@@ -27,6 +27,8 @@ bool arm64_optprobe_armed(struct kprobe *p);
 void arm64_optprobes_wait_for_test(void);
 bool arm64_optprobe_near_for_test(unsigned long addr);
 int arm64_optprobe_retarget_for_test(struct kprobe *p, u32 insn, u32 *site);
+unsigned long arm64_optprobe_count_for_test(unsigned long start, unsigned long end,
+					    unsigned long *probeable);
 #endif
 
 #endif /* __ARM64_KERNEL_PROBES_OPT_H */
