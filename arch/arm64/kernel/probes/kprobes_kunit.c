@@ -361,18 +361,23 @@ static int join_runner(void *unused)
 	return 0;
 }
 
-/* Wait until the runner has made @n more calls; false if it is stuck. */
-static bool join_wait(long n)
+/* Wait until runners on other CPUs made @n more @calls; false if they are stuck. */
+static bool calls_wait(atomic_long_t *calls, long n)
 {
-	long target = atomic_long_read(&join_calls) + n;
+	long target = atomic_long_read(calls) + n;
 	unsigned long deadline = jiffies + 30 * HZ;
 
-	while (atomic_long_read(&join_calls) < target) {
+	while (atomic_long_read(calls) < target) {
 		if (time_after(jiffies, deadline))
 			return false;
-		cond_resched();
+		usleep_range(100, 200);
 	}
 	return true;
+}
+
+static bool join_wait(long n)
+{
+	return calls_wait(&join_calls, n);
 }
 
 static void test_post_handler_joins(struct kunit *test)
@@ -1201,20 +1206,6 @@ static int stress_runner(void *unused)
 	return 0;
 }
 
-/* Wait until the runners have made @n more calls; false if they are stuck. */
-static bool stress_wait(long n)
-{
-	long target = atomic_long_read(&stress_calls) + n;
-	unsigned long deadline = jiffies + 30 * HZ;
-
-	while (atomic_long_read(&stress_calls) < target) {
-		if (time_after(jiffies, deadline))
-			return false;
-		usleep_range(100, 200);
-	}
-	return true;
-}
-
 static void stress_probe(struct kprobe *kp, unsigned long addr, bool post)
 {
 	memset(kp, 0, sizeof(*kp));
@@ -1265,7 +1256,7 @@ static void test_optimized_stress(struct kunit *test)
 		stress_probe(&b, kpt_site_nested, false);
 		KUNIT_EXPECT_EQ(test, register_kprobe(&b), 0);
 		KUNIT_EXPECT_EQ(test, arm64_optprobe_optimized_for_test(&sentinel), near);
-		KUNIT_EXPECT_TRUE(test, stress_wait(100));
+		KUNIT_EXPECT_TRUE(test, calls_wait(&stress_calls, 100));
 		/* a post-handler: unoptimized at once, while the runners go through */
 		stress_probe(&c, kpt_site_nested, true);
 		KUNIT_EXPECT_EQ(test, register_kprobe(&c), 0);
@@ -1273,12 +1264,12 @@ static void test_optimized_stress(struct kunit *test)
 		/* the next instruction (RET) too, while its neighbour is a BRK */
 		stress_probe(&next, kpt_site_nested + AARCH64_INSN_SIZE, false);
 		KUNIT_EXPECT_EQ(test, register_kprobe(&next), 0);
-		KUNIT_EXPECT_TRUE(test, stress_wait(100));
+		KUNIT_EXPECT_TRUE(test, calls_wait(&stress_calls, 100));
 		unregister_kprobe(&c);
 		/* reoptimized without the post-handler */
 		KUNIT_EXPECT_EQ(test, arm64_optprobe_optimized_for_test(&sentinel), near);
 		KUNIT_EXPECT_EQ(test, arm64_optprobe_optimized_for_test(&next), near);
-		KUNIT_EXPECT_TRUE(test, stress_wait(100));
+		KUNIT_EXPECT_TRUE(test, calls_wait(&stress_calls, 100));
 		if (r & 1) {
 			unregister_kprobe(&b);
 			unregister_kprobe(&next);
@@ -1304,7 +1295,7 @@ static void test_optimized_stress(struct kunit *test)
 			KUNIT_EXPECT_EQ(test, enable_kprobe(&x), 0);
 			KUNIT_EXPECT_EQ_MSG(test, arm64_optprobe_optimized_for_test(&x), near,
 					    "enabled again %s", r & 2 ? "later" : "at once");
-			KUNIT_EXPECT_TRUE(test, stress_wait(100));
+			KUNIT_EXPECT_TRUE(test, calls_wait(&stress_calls, 100));
 		}
 		unregister_kprobe(&x);
 	}
