@@ -611,8 +611,9 @@ void arch_optimize_kprobes(struct list_head *oplist)
  * calls arch_arm_kprobe() and then optimize_kprobe(), which cancels the
  * queued unoptimization and leaves the probe counted as optimized.  A BRK
  * written over the B would then stay, and the probe would take an
- * exception on every hit for as long as it lives.  The B is left instead:
- * the detour it leads to was never given up.
+ * exception on every hit until it is disabled again or optimization is
+ * switched off and on.  The B is left instead: the detour it leads to
+ * was never given up.
  *
  * Return: true if @p is optimized and its address branches to its detour.
  */
