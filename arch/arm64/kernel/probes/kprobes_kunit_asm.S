@@ -119,6 +119,19 @@ SYM_FUNC_START(kpt_nested_target)
 SYM_FUNC_END(kpt_nested_target)
 
 /*
+ * u64 kpt_cmodx_target(u64 a): a + 3, as kpt_nested_target, with a NOP
+ * after the ADD: every change of the NOP's word (NOP <-> BRK <-> B) is
+ * made without stop_machine() while other CPUs run it.
+ */
+SYM_FUNC_START(kpt_cmodx_target)
+	site	kpt_site_cmodx
+	add	x0, x0, #3
+	site	kpt_site_cmodx_nop
+	nop
+	ret
+SYM_FUNC_END(kpt_cmodx_target)
+
+/*
  * u64 kpt_calls(u64 a): a PAC prologue, calls by BL and BLR, untaken
  * CBZ/TBNZ and a literal: ((a + 3) + 3) + 100.  Every instruction up to the
  * RET runs exactly once.
