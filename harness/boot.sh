@@ -2,7 +2,10 @@
 # Boot the $IMPL/$FLAVOUR kernel under qemu-system-aarch64 and run one suite.
 #   SUITE=check|demo|bench|shell  (passed as harness.suite=)
 #   SMP=2 (default), TIMEOUT (s), ICOUNT=1 for -icount shift=0 (deterministic
-#   guest time, single-threaded TCG), ARGS=a,b,c (harness.args= for the suite)
+#   guest time, single-threaded TCG), ARGS=a,b,c (harness.args= for the suite),
+#   TCG_THREAD=multi (default) or single: single-threaded TCG models
+#   concurrent modification of code that other vCPUs run (multi-threaded
+#   TCG in QEMU 7.2 can keep running a stale translation of it)
 # Console log and results land in build/runs/<run>/ (RUN_NAME to override).
 . "$(dirname "$0")/lib.sh"
 
@@ -23,7 +26,7 @@ cmdline="console=ttyAMA0 panic=-1 loglevel=7 log_buf_len=8M harness.suite=$SUITE
 fc=$(flavour_cmdline)
 [ -n "$fc" ] && cmdline="$cmdline $fc"
 [ -n "${EXTRA_CMDLINE:-}" ] && cmdline="$cmdline $EXTRA_CMDLINE"
-accel=(-accel tcg,thread=multi)
+accel=(-accel "tcg,thread=${TCG_THREAD:-multi}")
 [ "$ICOUNT" = 1 ] && accel=(-accel tcg,thread=single -icount shift=0,sleep=off)
 qemu=(qemu-system-aarch64 -M "$(flavour_machine)" -cpu max,pauth-impdef=on -smp "$SMP" -m 1G
 	"${accel[@]}" -nographic -nic none -no-reboot

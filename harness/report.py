@@ -189,9 +189,21 @@ def main():
     xskip = read_list('expected-unsupported', impl)
     required = read_list('required-suites', impl)
 
+    # A 'check' boot is labelled FLAVOUR/smpN; any other boot (make check's
+    # cmodx run) FLAVOUR-SUITE/smpN, and is partial: it judges only the
+    # tests it ran, and its own tests are not expected of the other boots.
     cols = {}
+    partial = set()
     for run in runs:
-        label = re.sub(r'^[a-z]+-(\w+)-\w+-smp(\d+)$', r'\1/smp\2', os.path.basename(run.rstrip('/')))
+        name = os.path.basename(run.rstrip('/'))
+        m = re.match(r'^[a-z]+-(\w+)-(\w+)-smp(\d+)$', name)
+        if not m:
+            label = name
+        elif m.group(2) == 'check':
+            label = f'{m.group(1)}/smp{m.group(3)}'
+        else:
+            label = f'{m.group(1)}-{m.group(2)}/smp{m.group(3)}'
+            partial.add(label)
         cols[label] = collect(run)
     # Config is per build, reported once; so are the host-side tests.
     # One .config-results per flavour built (comma-separated); an option
@@ -219,6 +231,10 @@ def main():
     tests |= {t.split('@')[0] for t in xfail if not t.startswith('config:')}
     tests |= {t.split('@')[0] for t in xskip}
 
+    full = [lb for lb in labels if lb not in partial]
+    partial_only = {t for t in tests
+                    if any(t in cols[lb] for lb in partial) and not any(t in cols[lb] for lb in full)}
+
     passed = failed = xfailed = skipped = 0
     problems = []
     rows = {}
@@ -229,6 +245,9 @@ def main():
         cells = []
         for i, r in enumerate(results):
             where = suite if once else labels[i]
+            if not once and r is None and (where in partial or t in partial_only):
+                cells.append('-')	# not a test of this boot
+                continue
             res, note = r if r else ('MISSING', 'no result')
             # an entry 'TEST@FLAVOUR' applies to that flavour's boots only
             flav = where.split('/')[0]
@@ -269,21 +288,27 @@ def main():
 
     # Required suites present in every run: an entry is a test id, or a
     # suite name that needs at least one result.
+    # 'ID@WHERE': required in the boots labelled WHERE/smpN only (and in
+    # every one of them); a plain ID in every boot but the partial ones.
     for s in required:
         if s in xfail:
             continue
+        sid, _, at = s.partition('@')
         for lb in labels:
-            if not any(k == s or k.startswith(s + ':') for k in list(cols[lb]) + list(conf)):
+            if (lb.split('/')[0] != at) if at else (lb in partial):
+                continue
+            if not any(k == sid or k.startswith(sid + ':') for k in list(cols[lb]) + list(conf)):
                 failed += 1
-                problems.append(f'{s} [{lb}]: required suite has no results ({required[s]})')
+                problems.append(f'{sid} [{lb}]: required suite has no results ({required[s]})')
 
     w = max([len(n) for r in rows.values() for n, _ in r] + [20])
     for suite in sorted(rows):
         heads = [suite] if suite in ('config', 'host') else labels
         print(f'\n== {suite} ' + '=' * (w + 16 * len(heads) - len(suite) - 4))
-        print(f'{"test":<{w}}  ' + ''.join(f'{h[:15]:<16}' for h in heads))
+        cw = max([16] + [len(h) + 1 for h in heads])
+        print(f'{"test":<{w}}  ' + ''.join(f'{h:<{cw}}' for h in heads))
         for name, cells in rows[suite]:
-            print(f'{name:<{w}}  ' + ''.join(f'{c:<16}' for c in cells))
+            print(f'{name:<{w}}  ' + ''.join(f'{c:<{cw}}' for c in cells))
     print('\n(* = expected: listed in harness/expected-failures or expected-unsupported)')
     notes = [(t, r) for t, r in list(xfail.items()) + list(xskip.items())]
     if notes:
