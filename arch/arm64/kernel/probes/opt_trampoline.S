@@ -10,6 +10,8 @@
 #include <asm/kprobes.h>
 #include <asm/page.h>
 
+#include "trampoline.h"
+
 /*
  * A detour, copied for each optimized probe from this template, which is
  * never run where it is.  The probe's B leaves every register and PSTATE
@@ -40,25 +42,6 @@ SYM_DATA_START(arm64_optprobe_template)
 SYM_DATA_END_LABEL(arm64_optprobe_template, SYM_L_GLOBAL, arm64_optprobe_template_end)
 	.popsection
 
-/* x0-x29 from the pt_regs at sp: both ways out of arm64_optprobe_common */
-	.macro	restore_x0_x29
-	ldp	x0, x1, [sp, #S_X0]
-	ldp	x2, x3, [sp, #S_X2]
-	ldp	x4, x5, [sp, #S_X4]
-	ldp	x6, x7, [sp, #S_X6]
-	ldp	x8, x9, [sp, #S_X8]
-	ldp	x10, x11, [sp, #S_X10]
-	ldp	x12, x13, [sp, #S_X12]
-	ldp	x14, x15, [sp, #S_X14]
-	ldp	x16, x17, [sp, #S_X16]
-	ldp	x18, x19, [sp, #S_X18]
-	ldp	x20, x21, [sp, #S_X20]
-	ldp	x22, x23, [sp, #S_X22]
-	ldp	x24, x25, [sp, #S_X24]
-	ldp	x26, x27, [sp, #S_X26]
-	ldp	x28, x29, [sp, #S_X28]
-	.endm
-
 /*
  * Called by a detour with x0 = the optimized_kprobe, x1 = the probed
  * address, sp at a pt_regs in which x0, x1, x29 and x30 are saved already;
@@ -74,19 +57,7 @@ SYM_DATA_END_LABEL(arm64_optprobe_template, SYM_L_GLOBAL, arm64_optprobe_templat
  * restores all of PSTATE.
  */
 SYM_CODE_START(arm64_optprobe_common)
-	stp	x2, x3, [sp, #S_X2]
-	stp	x4, x5, [sp, #S_X4]
-	stp	x6, x7, [sp, #S_X6]
-	stp	x8, x9, [sp, #S_X8]
-	stp	x10, x11, [sp, #S_X10]
-	stp	x12, x13, [sp, #S_X12]
-	stp	x14, x15, [sp, #S_X14]
-	stp	x16, x17, [sp, #S_X16]
-	stp	x18, x19, [sp, #S_X18]
-	stp	x20, x21, [sp, #S_X20]
-	stp	x22, x23, [sp, #S_X22]
-	stp	x24, x25, [sp, #S_X24]
-	stp	x26, x27, [sp, #S_X26]
+	pt_regs_save_x2_x27
 	str	x28, [sp, #S_X28]
 	add	x2, sp, #PT_REGS_SIZE
 	stp	x2, x1, [sp, #S_SP]		// sp at the probe, pc = the probed address
@@ -105,7 +76,7 @@ SYM_CODE_START(arm64_optprobe_common)
 
 	ldr	x0, [sp, #S_PSTATE]
 	msr	nzcv, x0
-	restore_x0_x29
+	pt_regs_restore_x0_x29
 	ret
 
 .Leret:	/* all of DAIF is masked until the ERET: ELR and SPSR hold */
@@ -113,7 +84,7 @@ SYM_CODE_START(arm64_optprobe_common)
 	ldr	x1, [sp, #S_PSTATE]
 	msr	elr_el1, x0
 	msr	spsr_el1, x1
-	restore_x0_x29
+	pt_regs_restore_x0_x29
 	ldr	x30, [sp, #S_LR]
 	add	sp, sp, #PT_REGS_SIZE
 	eret
