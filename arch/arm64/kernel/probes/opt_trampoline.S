@@ -57,7 +57,7 @@ SYM_DATA_END_LABEL(arm64_optprobe_template, SYM_L_GLOBAL, arm64_optprobe_templat
  * restores all of PSTATE.
  */
 SYM_CODE_START(arm64_optprobe_common)
-	pt_regs_save_x2_x27
+	pt_regs_x2_x27	stp
 	str	x28, [sp, #S_X28]
 	add	x2, sp, #PT_REGS_SIZE
 	stp	x2, x1, [sp, #S_SP]		// sp at the probe, pc = the probed address

@@ -16,7 +16,7 @@
 SYM_CODE_START(arch_rethook_trampoline)
 	sub	sp, sp, #PT_REGS_SIZE
 	stp	x0, x1, [sp, #S_X0]
-	pt_regs_save_x2_x27
+	pt_regs_x2_x27	stp
 	stp	x28, x29, [sp, #S_X28]
 	add	x0, sp, #PT_REGS_SIZE
 	stp	x30, x0, [sp, #S_LR]		// lr = this trampoline, sp at return
