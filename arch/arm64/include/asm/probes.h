@@ -48,6 +48,15 @@ struct probe_insn_class {
 #define PROBE_CLS_EXCL_LOAD	0x1
 /* The instruction closes an exclusive window (STXR family). */
 #define PROBE_CLS_EXCL_STORE	0x2
+/*
+ * A kprobe runs the instruction out of line only as a step, never from a
+ * boosted slot or a jump-optimized probe's detour: it accesses user memory
+ * with EL0 permissions (LDTR/STTR), so its fault may sleep, and a task that
+ * sleeps there is quiescent for RCU and RCU Tasks while its PC is still in
+ * the slot or detour.  A stepped instruction's fault restarts at the probed
+ * address instead.
+ */
+#define PROBE_CLS_STEP_ONLY	0x4
 
 /* The result of decoding one instruction. */
 struct probe_insn_decode {

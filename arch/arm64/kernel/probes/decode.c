@@ -42,6 +42,8 @@
 	ROW(m, v, PROBE_INSN_XOL, PROBE_FOR_ALL, 0, NULL, nm, NULL)
 #define XOL_K(m, v, nm)							\
 	ROW(m, v, PROBE_INSN_XOL, PROBE_FOR_KERNEL, 0, NULL, nm, NULL)
+#define XOL_FL(m, v, fl, nm)						\
+	ROW(m, v, PROBE_INSN_XOL, PROBE_FOR_ALL, fl, NULL, nm, NULL)
 #define SIM(m, v, fn, nm, wy)						\
 	ROW(m, v, PROBE_INSN_SIMULATE, PROBE_FOR_ALL, 0, fn, nm, wy)
 #define SIM_BR(m, v, fn, nm, wy)	SIM(m, v, fn, nm, wy)
@@ -321,6 +323,8 @@ const struct probe_insn_class arm64_probe_insn_table[] = {
 	XOL(0xff200000, 0xd9200000, "STG/LDG/STZG/ST2G/STGM/LDGM (MTE)"),
 	/* Pairs, all indexing modes */
 	XOL(0x3a000000, 0x28000000, "LDP/STP/LDNP/STNP/LDPSW/STGP"),
+	/* Unprivileged: user memory, a fault that may sleep */
+	XOL_FL(0x3f200c00, 0x38000800, PROBE_CLS_STEP_ONLY, "LDTR/STTR (unprivileged)"),
 	/* Single registers: all indexing modes, atomics, PAC loads, SIMD&FP */
 	XOL(0x3a000000, 0x38000000,
 	    "load/store register (all offsets), LSE atomics, LDRAA/LDRAB, LDAPR"),

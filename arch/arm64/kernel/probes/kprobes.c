@@ -11,8 +11,8 @@
  *  - run out of line in a slot that branches back by itself ("boosted")
  *    when nothing has to run after it: one exception per hit;
  *  - stepped out of line in a slot that ends with BRK #KPROBES_BRK_SS_IMM,
- *    with IRQs and FIQs masked, when a post-handler must run: two
- *    exceptions per hit.
+ *    with IRQs and FIQs masked, when a post-handler must run or the
+ *    instruction's fault may sleep (LDTR/STTR): two exceptions per hit.
  *
  * A task may be preempted inside a boosted slot.  Such a slot is freed only
  * after an RCU Tasks grace period (see arch_remove_kprobe()).
@@ -200,11 +200,20 @@ static kprobe_opcode_t *new_slot(struct kprobe *p, bool boost, int *err)
 	return slot;
 }
 
-static int prepare_slot(struct kprobe *p)
+/*
+ * Boost when nothing has to run after the instruction (no post_handler,
+ * not simulated), unless its decode class forbids it (PROBE_CLS_STEP_ONLY).
+ */
+static bool may_boost(const struct kprobe *p, const struct probe_insn_decode *d)
+{
+	return !p->post_handler && !d->sim && !(d->cls->flags & PROBE_CLS_STEP_ONLY);
+}
+
+static int prepare_slot(struct kprobe *p, bool boost)
 {
 	int ret;
 
-	p->ainsn.xol = new_slot(p, !p->post_handler, &ret);
+	p->ainsn.xol = new_slot(p, boost, &ret);
 	return ret;
 }
 
@@ -283,7 +292,7 @@ int arch_prepare_kprobe(struct kprobe *p)
 		p->ainsn.sim = d.sim;
 		return 0;
 	}
-	return prepare_slot(p);
+	return prepare_slot(p, may_boost(p, &d));
 }
 
 /*
@@ -501,7 +510,7 @@ int arm64_kprobe_retarget_for_test(struct kprobe *p, u32 insn)
 	p->opcode = insn;
 	p->ainsn.sim = d.sim;
 	/* as arch_prepare_kprobe(): a simulated instruction leaves the slot unused */
-	return fill_slot(p, p->ainsn.xol, !p->post_handler && !d.sim);
+	return fill_slot(p, p->ainsn.xol, may_boost(p, &d));
 }
 EXPORT_SYMBOL_IF_KUNIT(arm64_kprobe_retarget_for_test);
 
@@ -708,8 +717,9 @@ static __always_inline void run_insn(struct kprobe *p, struct pt_regs *regs,
 /*
  * Too deeply nested to save the running probe's state: run the instruction
  * in a way that needs none, without its handlers.  Every out-of-line probe
- * has a boosted slot, unless it has a post_handler or its slot is out of
- * branch range: such a probe cannot run there.
+ * has a boosted slot, unless it has a post_handler, its slot is out of
+ * branch range or its instruction is step-only: such a probe cannot run
+ * there.
  */
 static int __kprobes run_insn_stateless(struct kprobe *p, struct pt_regs *regs)
 {

@@ -689,6 +689,27 @@ static void test_fault_restart(struct kunit *test)
 	unregister_kprobe(&c.kp);
 	KUNIT_EXPECT_EQ(test, v, 0);
 	KUNIT_EXPECT_EQ(test, c.pre, 1);
+
+	/*
+	 * Without a post-handler too: the fault of an unprivileged load may
+	 * sleep, and a task asleep in a boosted slot or a detour would be
+	 * quiescent for RCU Tasks there.  It is stepped, never optimized, and
+	 * its fault restarts at the probe.  A fresh page faults again.
+	 */
+	uaddr = kunit_vm_mmap(test, NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
+			      MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	KUNIT_ASSERT_NE_MSG(test, uaddr, 0, "no user mapping");
+	counted_init(&c, kpt_site_user_load, false);
+	KUNIT_ASSERT_EQ(test, register_kprobe(&c.kp), 0);
+	KUNIT_EXPECT_TRUE(test, c.kp.ainsn.xol && !boosted(&c.kp));
+#ifdef CONFIG_OPTPROBES
+	KUNIT_EXPECT_FALSE(test, arm64_optprobe_optimized_for_test(&c.kp));
+#endif
+	v = kpt_user_load((const u64 __user *)uaddr);
+	unregister_kprobe(&c.kp);
+	KUNIT_EXPECT_EQ(test, v, 0);
+	KUNIT_EXPECT_EQ(test, c.pre, 2);
+	KUNIT_EXPECT_EQ(test, c.post, 0);
 }
 
 /* ---- a probe on every instruction of a function ---- */

@@ -157,6 +157,9 @@ static int opt_relocate(struct kprobe *p, unsigned long detour, u32 *code, u64 *
 	*lit = 0;
 	if (landing_pad(insn))
 		return -EOPNOTSUPP;
+	/* a task asleep in the fault of an LDTR would be in the detour */
+	if (!sim && (arm64_probe_class(insn, PROBE_FOR_KERNEL)->flags & PROBE_CLS_STEP_ONLY))
+		return -EOPNOTSUPP;
 
 	if (!sim || sim == sim_addsub_imm || sim == sim_movw || sim == sim_logic_sreg ||
 	    sim == sim_mrs_pstate) {
