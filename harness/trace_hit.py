@@ -11,6 +11,8 @@ hit through its BRK or through its branch to a detour, every translation
 block executed from the site to the first block at the next instruction.  Instructions are
 counted per TB as translated (in_asm), attributed to symbols from
 System.map (KASLR offset from /proc/kallsyms) and the module's kallsyms.
+A RUN "lifecycle N" has no site to follow: every instruction the guest ran
+during it is counted, per function.
 
 This is a development tool for `make bench` rows: it says where a hit's
 instructions go; the benchmark, not this, is what is compared.
@@ -66,7 +68,10 @@ def boot_and_log(obj, out, machine, append, run):
         con = Console(proc, log)
         try:
             con.expect('interactive shell')
-            con.send('insmod /bench/kprobe_bench.ko; echo RE""ADY')
+            # as in the bench suite: the life cycle measures breakpoint probes
+            opt = ('echo 0 > /proc/sys/debug/kprobes-optimization 2>/dev/null; '
+                   if run.startswith('lifecycle') else '')
+            con.send(opt + 'insmod /bench/kprobe_bench.ko; echo RE""ADY')
             con.expect('READY')
             m = socket.socket(socket.AF_UNIX)
             m.connect(mon)
@@ -158,6 +163,14 @@ def main():
 
     execs = list(executions(out + '.log'))
     report = []
+    if run.startswith('lifecycle'):
+        # no site to follow: every instruction of the run, per function
+        by = collections.Counter()
+        for pc, tb in execs:
+            by[name(pc)] += len(tb)
+        report.append(f'== {run}: {sum(by.values())} instructions')
+        report += [f'   {n:9d} {f}' for f, n in by.most_common()]
+        execs = []
     i = 0
     while i < len(execs):
         tb = execs[i][1]
