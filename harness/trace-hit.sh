@@ -2,7 +2,8 @@
 # make trace-hit: where the instructions of one probe hit go, per function,
 # for IMPL/FLAVOUR (harness/trace_hit.py).  Needs 'make build initramfs'.
 # TRACE_RUN is what is written to the bench module's run file: "all 1"
-# (default) or "opt 1" (the sites once their probes are jumps).
+# (default), "opt 1" (the sites once their probes are jumps) or
+# "lifecycle N" (every instruction of a life-cycle run, per function).
 # Output: build/trace/<impl>-<flavour>[-opt].txt
 . "$(dirname "$0")/lib.sh"
 
