@@ -2,10 +2,11 @@
 # make check: build $IMPL in every flavour of CHECK_RUNS ("flavour:smp ...",
 # flavours in harness/lib.sh), boot each, run the 'check' suite in the guest
 # and judge all results with harness/report.py.  A run "flavour:smp:cmodx"
-# boots only the KUnit suite arm64_cmodx, under single-threaded TCG.
+# boots only the KUnit suite arm64_cmodx, under single-threaded TCG; a run
+# "flavour:smp:stress" the stress suite (harness/guest/suite-stress.sh).
 . "$(dirname "$0")/lib.sh"
 
-CHECK_RUNS=${CHECK_RUNS:-"default:2 debug:4 preempt:4 rt:2 llvm:2 debug:4:cmodx"}
+CHECK_RUNS=${CHECK_RUNS:-"default:2 debug:4 preempt:4 rt:2 llvm:2 debug:4:cmodx debug:4:stress"}
 start=$(date +%s)
 flavours=$(for r in $CHECK_RUNS; do echo "${r%%:*}"; done | sort -u)
 for f in $flavours; do
@@ -29,6 +30,12 @@ for r in $CHECK_RUNS; do
 			RUN_NAME=$IMPL-$f-cmodx-smp$n EXTRA_CMDLINE="kunit.filter_glob=arm64_cmodx" \
 			"$ROOT/harness/boot.sh"
 		runs+=("$RUN_DIR/$IMPL-$f-cmodx-smp$n") ;;
+	stress)	# probes on every function under load, without KUnit
+		FLAVOUR=$f SMP=$n SUITE=stress TIMEOUT=1500 \
+			RUN_NAME=$IMPL-$f-stress-smp$n EXTRA_CMDLINE="kunit.enable=0" \
+			ARGS="seed=$((0x$(git -C "$ROOT" rev-parse --short=7 HEAD 2>/dev/null || echo 1)))" \
+			"$ROOT/harness/boot.sh"
+		runs+=("$RUN_DIR/$IMPL-$f-stress-smp$n") ;;
 	*)	die "CHECK_RUNS: unknown run '$r'" ;;
 	esac
 done

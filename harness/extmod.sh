@@ -7,6 +7,7 @@
 #   /bench/getppid_bench     a static user program timing getppid()
 #   /uprobe/uprobe_target    the program of the uprobe selftest, and
 #   /uprobe/sites            its probe sites: "<site|refused|func> name offset"
+#   /stress/kprobe_stress.ko the stress suite's probe owner
 . "$(dirname "$0")/lib.sh"
 
 extra=$OBJ_DIR/guest-extra/bench
@@ -45,3 +46,14 @@ for line in sys.stdin:
     elif f[2].startswith("f_") and f[1] == "T":
         print("func", f[2], hex(off))
 ' > "$ut/sites"
+
+# The stress suite's probe owner (harness/guest-src/kprobe_stress), built
+# outside the tree as kprobe_bench is, so that both IMPLs run the same.
+sx=$OBJ_DIR/guest-extra/stress
+smod=$OBJ_DIR/extmod-stress
+mkdir -p "$sx" "$smod"
+cp -p "$ROOT"/harness/guest-src/kprobe_stress/*.c "$smod/"
+echo 'obj-m := kprobe_stress.o' > "$smod/Makefile"
+kmake M="$smod" modules >/dev/null
+cp "$smod/kprobe_stress.ko" "$sx/"
+"${CROSS_COMPILE}strip" --strip-debug "$sx/kprobe_stress.ko"

@@ -126,8 +126,9 @@ def collect(run):
                     note = why_ftrace(log) or note
                 res[f'ftrace:{name}'] = (m.group(3), note)
 
-    # Samples and our guest selftests: "<name> PASS|FAIL|SKIP detail"
-    for fname, suite in (('samples.txt', 'sample'), ('selftests.txt', 'selftest')):
+    # Samples, our guest selftests, the stress suite: "<name> PASS|FAIL|SKIP detail"
+    for fname, suite in (('samples.txt', 'sample'), ('selftests.txt', 'selftest'),
+                         ('stress.txt', 'stress')):
         p = os.path.join(rdir, fname)
         if not os.path.exists(p):
             continue

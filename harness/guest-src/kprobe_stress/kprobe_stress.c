@@ -1,0 +1,396 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * kprobe_stress: the probe owner of the stress suite
+ * (harness/guest/suite-stress.sh).  Built outside the tree, as the
+ * benchmark module is, so that both IMPLs run the same code; it uses the
+ * generic kprobes API only.
+ *
+ * debugfs kprobe_stress/:
+ *   targets  (w)  lines "<hex address> <name>", appended; "clear" empties
+ *   cmd      (w)  one command per write, done when the write returns:
+ *                   register kprobe|kretprobe BATCH SECS
+ *                       every target, BATCH at a time with
+ *                       register_k(ret)probes() (a refused batch is retried
+ *                       one by one), until SECS have passed (0: no limit);
+ *                       ks_cal_fn() is always the first target
+ *                   calibrate N   call ks_cal_fn() N times, check each result
+ *                   stats         hits, nmissed, probes hit
+ *                   unregister BATCH
+ *   status   (r)  "key=value" lines of the last command
+ */
+#include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/jiffies.h>
+#include <linux/kprobes.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+
+#define NAME_LEN	48
+#define MAX_TARGETS	65536
+
+struct sprobe {
+	union {
+		struct kprobe kp;
+		struct kretprobe rp;
+	};
+	atomic_long_t hits;	/* pre_handler, or kretprobe return handler */
+	atomic_long_t entries;	/* kretprobe entry_handler */
+	int err;		/* registration: 0 registered, 1 not tried */
+	char name[NAME_LEN];
+};
+
+static struct sprobe *sp;
+static unsigned long *addrs;
+static unsigned int ntargets;
+static bool kret;		/* what the registered probes are */
+static bool registered;
+static char status[1024];
+static DEFINE_MUTEX(lock);
+static char partial[96];	/* a target line split across writes */
+static unsigned int partial_len;
+
+/* The calibrated target: every call is counted by the caller. */
+static noinline u64 ks_cal_fn(u64 a)
+{
+	asm volatile("" : "+r" (a));
+	return a * 7 + 3;
+}
+
+static int sp_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	atomic_long_inc(&container_of(kp, struct sprobe, kp)->hits);
+	return 0;
+}
+NOKPROBE_SYMBOL(sp_pre);
+
+static int sp_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	atomic_long_inc(&container_of(get_kretprobe(ri), struct sprobe, rp)->entries);
+	return 0;
+}
+NOKPROBE_SYMBOL(sp_entry);
+
+static int sp_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	atomic_long_inc(&container_of(get_kretprobe(ri), struct sprobe, rp)->hits);
+	return 0;
+}
+NOKPROBE_SYMBOL(sp_ret);
+
+static void sp_init(struct sprobe *s, unsigned long addr)
+{
+	char name[NAME_LEN];
+
+	memcpy(name, s->name, NAME_LEN);
+	memset(s, 0, sizeof(*s));
+	memcpy(s->name, name, NAME_LEN);
+	s->err = 1;
+	if (kret) {
+		s->rp.kp.addr = (kprobe_opcode_t *)addr;
+		s->rp.entry_handler = sp_entry;
+		s->rp.handler = sp_ret;
+	} else {
+		s->kp.addr = (kprobe_opcode_t *)addr;
+		s->kp.pre_handler = sp_pre;
+	}
+}
+
+static bool past(unsigned long end)
+{
+	return (end && time_after(jiffies, end)) || fatal_signal_pending(current);
+}
+
+static unsigned long nmissed_of(struct sprobe *s)
+{
+	return kret ? s->rp.kp.nmissed : s->kp.nmissed;
+}
+
+static void do_unregister(unsigned int batch)
+{
+	void **list = kmalloc_array(batch, sizeof(void *), GFP_KERNEL);
+	unsigned long t0 = jiffies;
+	unsigned int i, n, done = 0;
+
+	if (!list) {
+		batch = 1;
+		list = kmalloc(sizeof(void *), GFP_KERNEL);
+		if (!list)
+			return;
+	}
+	for (i = 0; i < ntargets; ) {
+		for (n = 0; n < batch && i < ntargets; i++)
+			if (!sp[i].err)
+				list[n++] = kret ? (void *)&sp[i].rp : (void *)&sp[i].kp;
+		if (kret)
+			unregister_kretprobes((struct kretprobe **)list, n);
+		else
+			unregister_kprobes((struct kprobe **)list, n);
+		done += n;
+		cond_resched();
+	}
+	kfree(list);
+	registered = false;
+	scnprintf(status, sizeof(status), "unregistered=%u\nsecs=%u\n", done,
+		  jiffies_to_msecs(jiffies - t0) / 1000);
+}
+
+static int do_register(bool want_kret, unsigned int batch, unsigned int secs)
+{
+	unsigned long t0 = jiffies, end = secs ? t0 + secs * HZ : 0;
+	unsigned int i, j, n, accepted = 0, einval = 0, other = 0, tried = 0;
+	char first_refused[160] = "";
+	void **list;
+	int ret;
+
+	if (registered)
+		return -EBUSY;
+	if (!batch || batch > 4096)
+		return -EINVAL;
+	list = kmalloc_array(batch, sizeof(void *), GFP_KERNEL);
+	if (!list)
+		return -ENOMEM;
+	kret = want_kret;
+	for (i = 0; i < ntargets; i++)
+		sp_init(&sp[i], addrs[i]);
+	registered = true;
+	for (i = 0; i < ntargets && !past(end); i += n) {
+		n = min(batch, ntargets - i);
+		for (j = 0; j < n; j++)
+			list[j] = kret ? (void *)&sp[i + j].rp : (void *)&sp[i + j].kp;
+		ret = kret ? register_kretprobes((struct kretprobe **)list, n) :
+			     register_kprobes((struct kprobe **)list, n);
+		if (!ret) {
+			for (j = 0; j < n; j++)
+				sp[i + j].err = 0;
+		} else {
+			/* all or nothing: find the refused ones one by one */
+			for (j = i; j < i + n; j++) {
+				sp_init(&sp[j], addrs[j]);
+				sp[j].err = kret ? register_kretprobe(&sp[j].rp) :
+						   register_kprobe(&sp[j].kp);
+			}
+		}
+		for (j = i; j < i + n; j++) {
+			if (!sp[j].err) {
+				accepted++;
+				continue;
+			}
+			if (sp[j].err == -EINVAL)
+				einval++;
+			else
+				other++;
+			if (strlen(first_refused) < 100)
+				scnprintf(first_refused + strlen(first_refused),
+					  sizeof(first_refused) - strlen(first_refused),
+					  "%s%s:%d", first_refused[0] ? "," : "",
+					  sp[j].name, sp[j].err);
+		}
+		tried += n;
+		cond_resched();
+	}
+	kfree(list);
+	/* the ones never tried (deadline) are not registered */
+	for (j = tried; j < ntargets; j++)
+		sp[j].err = 1;
+	scnprintf(status, sizeof(status),
+		  "candidates=%u\ntried=%u\naccepted=%u\nrefused_einval=%u\nrefused_other=%u\n"
+		  "deadline_hit=%d\nsecs=%u\nfirst_refused=%s\n",
+		  ntargets, tried, accepted, einval, other, tried < ntargets,
+		  jiffies_to_msecs(jiffies - t0) / 1000, first_refused);
+	return 0;
+}
+
+static void do_stats(void)
+{
+	unsigned long hits = 0, missed = 0, entries = 0, rpmissed = 0, hit = 0, worst = 0;
+	unsigned int i, worst_i = 0;
+
+	for (i = 0; i < ntargets; i++) {
+		unsigned long h = atomic_long_read(&sp[i].hits);
+
+		if (sp[i].err)
+			continue;
+		hits += h;
+		hit += h > 0;
+		missed += nmissed_of(&sp[i]);
+		if (nmissed_of(&sp[i]) > worst) {
+			worst = nmissed_of(&sp[i]);
+			worst_i = i;
+		}
+		if (kret) {
+			entries += atomic_long_read(&sp[i].entries);
+			rpmissed += sp[i].rp.nmissed;
+		}
+	}
+	scnprintf(status, sizeof(status),
+		  "hits=%lu\nprobes_hit=%lu\nnmissed=%lu\nworst_missed=%s:%lu\nentries=%lu\n"
+		  "rp_nmissed=%lu\n", hits, hit, missed, worst ? sp[worst_i].name : "-", worst,
+		  entries, rpmissed);
+}
+
+/* ks_cal_fn() is target 0: its hits must be exactly the calls. */
+static void do_calibrate(unsigned long n)
+{
+	unsigned long h0 = 0, e0 = 0, i, bad = 0;
+	bool on = registered && ntargets && !sp[0].err;
+
+	if (on) {
+		h0 = atomic_long_read(&sp[0].hits);
+		e0 = atomic_long_read(&sp[0].entries);
+	}
+	for (i = 0; i < n && !fatal_signal_pending(current); i++)
+		if (ks_cal_fn(i) != i * 7 + 3)
+			bad++;
+	scnprintf(status, sizeof(status), "cal_calls=%lu\ncal_hits=%ld\ncal_entries=%ld\n"
+		  "cal_bad=%lu\ncal_probed=%d\n", i,
+		  on ? atomic_long_read(&sp[0].hits) - h0 : -1L,
+		  on ? atomic_long_read(&sp[0].entries) - e0 : -1L, bad, on);
+}
+
+static ssize_t cmd_write(struct file *f, const char __user *ubuf, size_t len, loff_t *ppos)
+{
+	char buf[64], what[16];
+	unsigned int a = 0, b = 0;
+	unsigned long n;
+	int ret = 0;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	mutex_lock(&lock);
+	if (sscanf(buf, "register %15s %u %u", what, &a, &b) == 3 &&
+	    (!strcmp(what, "kprobe") || !strcmp(what, "kretprobe")))
+		ret = do_register(!strcmp(what, "kretprobe"), a, b);
+	else if (sscanf(buf, "unregister %u", &a) == 1 && a)
+		do_unregister(a);
+	else if (sscanf(buf, "calibrate %lu", &n) == 1)
+		do_calibrate(n);
+	else if (!strncmp(buf, "stats", 5))
+		do_stats();
+	else
+		ret = -EINVAL;
+	mutex_unlock(&lock);
+	return ret ?: len;
+}
+
+static int add_target(const char *line)
+{
+	unsigned long addr;
+	char name[NAME_LEN];
+
+	if (sscanf(line, "%lx %47s", &addr, name) != 2)
+		return -EINVAL;
+	if (ntargets >= MAX_TARGETS)
+		return -ENOSPC;
+	addrs[ntargets] = addr;
+	strscpy(sp[ntargets].name, name, NAME_LEN);
+	ntargets++;
+	return 0;
+}
+
+static ssize_t targets_write(struct file *f, const char __user *ubuf, size_t len,
+			     loff_t *ppos)
+{
+	char *buf, *p, *nl;
+	int ret = 0;
+
+	buf = kmalloc(len + 1, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	if (copy_from_user(buf, ubuf, len)) {
+		kfree(buf);
+		return -EFAULT;
+	}
+	buf[len] = '\0';
+	mutex_lock(&lock);
+	if (registered) {
+		ret = -EBUSY;
+		goto out;
+	}
+	if (!strncmp(buf, "clear", 5)) {
+		ntargets = 0;
+		partial_len = 0;
+		/* ks_cal_fn first, always */
+		ret = add_target("0 ks_cal_fn");
+		addrs[0] = (unsigned long)ks_cal_fn;
+		goto out;
+	}
+	for (p = buf; *p && !ret; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (!nl) {	/* keep the start of a line for the next write */
+			if (partial_len + strlen(p) >= sizeof(partial))
+				ret = -EINVAL;
+			else
+				partial_len += strscpy(partial + partial_len, p,
+						       sizeof(partial) - partial_len);
+			break;
+		}
+		*nl = '\0';
+		if (partial_len) {
+			if (partial_len + strlen(p) >= sizeof(partial)) {
+				ret = -EINVAL;
+				break;
+			}
+			strscpy(partial + partial_len, p, sizeof(partial) - partial_len);
+			ret = add_target(partial);
+			partial_len = 0;
+		} else if (*p) {
+			ret = add_target(p);
+		}
+	}
+out:
+	mutex_unlock(&lock);
+	kfree(buf);
+	return ret ?: len;
+}
+
+static ssize_t status_read(struct file *f, char __user *ubuf, size_t len, loff_t *ppos)
+{
+	return simple_read_from_buffer(ubuf, len, ppos, status, strlen(status));
+}
+
+static const struct file_operations cmd_fops = { .write = cmd_write };
+static const struct file_operations targets_fops = { .write = targets_write };
+static const struct file_operations status_fops = { .read = status_read };
+static struct dentry *dir;
+
+static int __init ks_init(void)
+{
+	sp = vzalloc(array_size(MAX_TARGETS, sizeof(*sp)));
+	addrs = vzalloc(array_size(MAX_TARGETS, sizeof(*addrs)));
+	if (!sp || !addrs) {
+		vfree(sp);
+		vfree(addrs);
+		return -ENOMEM;
+	}
+	strscpy(sp[0].name, "ks_cal_fn", NAME_LEN);
+	addrs[0] = (unsigned long)ks_cal_fn;
+	ntargets = 1;
+	dir = debugfs_create_dir("kprobe_stress", NULL);
+	debugfs_create_file("cmd", 0200, dir, NULL, &cmd_fops);
+	debugfs_create_file("targets", 0200, dir, NULL, &targets_fops);
+	debugfs_create_file("status", 0400, dir, NULL, &status_fops);
+	return 0;
+}
+
+static void __exit ks_exit(void)
+{
+	debugfs_remove_recursive(dir);
+	mutex_lock(&lock);
+	if (registered)
+		do_unregister(256);
+	mutex_unlock(&lock);
+	vfree(sp);
+	vfree(addrs);
+}
+
+module_init(ks_init);
+module_exit(ks_exit);
+MODULE_DESCRIPTION("kprobes stress: probes on every function, for the stress suite");
+MODULE_LICENSE("GPL");
