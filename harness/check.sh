@@ -32,7 +32,7 @@ for r in $CHECK_RUNS; do
 		runs+=("$RUN_DIR/$IMPL-$f-cmodx-smp$n") ;;
 	stress)	# probes on every function under load, without KUnit
 		FLAVOUR=$f SMP=$n SUITE=stress TIMEOUT=1500 \
-			RUN_NAME=$IMPL-$f-stress-smp$n EXTRA_CMDLINE="kunit.enable=0" \
+			RUN_NAME=$IMPL-$f-stress-smp$n EXTRA_CMDLINE="kunit.enable=0 kmemleak=on" \
 			ARGS="seed=$((0x$(git -C "$ROOT" rev-parse --short=7 HEAD 2>/dev/null || echo 1)))" \
 			"$ROOT/harness/boot.sh"
 		runs+=("$RUN_DIR/$IMPL-$f-stress-smp$n") ;;

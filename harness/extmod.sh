@@ -7,7 +7,9 @@
 #   /bench/getppid_bench     a static user program timing getppid()
 #   /uprobe/uprobe_target    the program of the uprobe selftest, and
 #   /uprobe/sites            its probe sites: "<site|refused|func> name offset"
-#   /stress/kprobe_stress.ko the stress suite's probe owner
+#   /stress/kprobe_stress.ko the stress suite's probe owner, and
+#   /stress/ks_target.ko     a module it unloads under armed probes
+#   /stress/failnth          a writer that fails its Nth allocation
 . "$(dirname "$0")/lib.sh"
 
 extra=$OBJ_DIR/guest-extra/bench
@@ -53,7 +55,13 @@ sx=$OBJ_DIR/guest-extra/stress
 smod=$OBJ_DIR/extmod-stress
 mkdir -p "$sx" "$smod"
 cp -p "$ROOT"/harness/guest-src/kprobe_stress/*.c "$smod/"
-echo 'obj-m := kprobe_stress.o' > "$smod/Makefile"
+echo 'obj-m := kprobe_stress.o ks_target.o' > "$smod/Makefile"
 kmake M="$smod" modules >/dev/null
-cp "$smod/kprobe_stress.ko" "$sx/"
-"${CROSS_COMPILE}strip" --strip-debug "$sx/kprobe_stress.ko"
+for m in kprobe_stress ks_target; do
+	cp "$smod/$m.ko" "$sx/"
+	"${CROSS_COMPILE}strip" --strip-debug "$sx/$m.ko"
+done
+prog=$sx/failnth
+if [ ! -x "$prog" ] || [ "$ROOT/harness/guest-src/failnth.c" -nt "$prog" ]; then
+	"${CROSS_COMPILE}gcc" -O2 -static -Wall -o "$prog" "$ROOT/harness/guest-src/failnth.c"
+fi

@@ -41,6 +41,7 @@ CONSOLE_BAD = [
     # would then be allowed where they crash the machine
     (re.compile(r'Failed to populate blacklist'), 'kprobes blacklist'),
     (re.compile(r'CFI failure at'), 'CFI'),
+    (re.compile(r'kmemleak: \d+ new suspected memory leaks'), 'kmemleak'),
 ]
 
 # An error-level (or worse) kernel message from the probes code.  Read from
@@ -310,6 +311,16 @@ def main():
         print(f'{"test":<{w}}  ' + ''.join(f'{h:<{cw}}' for h in heads))
         for name, cells in rows[suite]:
             print(f'{name:<{w}}  ' + ''.join(f'{c:<{cw}}' for c in cells))
+    # The stress suite's numbers, per boot that ran it (issue 14's table).
+    for lb in labels:
+        st = sorted((t, r) for t, r in cols[lb].items() if t.startswith('stress:'))
+        if not st:
+            continue
+        print(f'\n== stress summary: {impl} {lb} ' + '=' * max(4, w - len(impl) - len(lb)))
+        for t, (r, note) in st:
+            print(f'  {t[7:]:<26} {r:<5} {note}')
+        con = cols[lb].get('boot:clean-console', ('MISSING', ''))
+        print(f'  {"splats (console)":<26} {con[0]:<5} {con[1] or "none: no Oops, WARNING, lockdep, KASAN or kmemleak report"}')
     print('\n(* = expected: listed in harness/expected-failures or expected-unsupported)')
     notes = [(t, r) for t, r in list(xfail.items()) + list(xskip.items())]
     if notes:

@@ -1,20 +1,37 @@
 #!/bin/sh
 # The 'stress' suite (make check's "debug:4:stress" boot): a kprobe, then a
 # kretprobe, on every probe-able function entry of vmlinux at once while a
-# workload runs on every CPU; fetch arguments that fault.  Each case stops
-# registering at its deadline and reports how far it got.
-# harness.args: seed=<n>,reg=<s>,hold=<s>
+# workload runs on every CPU and CPUs go offline and back; the same through
+# kprobe_events; fetch arguments that fault; every allocation of a probe's
+# registration failed in turn; a module unloaded and reloaded under armed
+# probes; concurrent register/unregister churn; kmemleak over all of it.
+# Each case stops registering at its deadline and reports how far it got.
+# harness.args: seed=<n>,reg=<s>,hold=<s>,rounds=<n>,churn=<s>,
+#   cases=<case>+<case>... (fetch faults modules churn kprobe kretprobe
+#   events; kmemleak always), fiverbose=1 (a stack for each failure the
+#   register case injects)
 # Results: /results/stress.txt, "<case>.<check> PASS|FAIL detail" (also on
 # the console as STRESSRES lines, so that a crash keeps what came before).
-SEED=1 REG=60 HOLD=15
+SEED=1 REG=40 HOLD=15 ROUNDS=100 CHURN=20
+CASES="fetch faults modules churn kprobe kretprobe events"
 for a in $HARNESS_ARGS; do
 	case "$a" in
 	seed=*) SEED=${a#*=} ;;
 	reg=*) REG=${a#*=} ;;
 	hold=*) HOLD=${a#*=} ;;
+	rounds=*) ROUNDS=${a#*=} ;;
+	churn=*) CHURN=${a#*=} ;;
+	cases=*) CASES=$(echo "${a#*=}" | tr + ' ') ;;
+	fiverbose=*) FIVERBOSE=1 ;;
 	esac
 done
 R=/results/stress.txt
+# The optimizer is off but in the churn case: the boot runs under QEMU's
+# multi-threaded TCG (see every()), and each optimizer pass holds
+# kprobe_mutex across an RCU Tasks grace period, which would serialize
+# the module rounds and the mass enabling behind it.
+OPTSYS=/proc/sys/debug/kprobes-optimization
+opt() { [ -e $OPTSYS ] && echo "$1" > $OPTSYS; }
 S=/sys/kernel/debug/kprobe_stress
 T=/sys/kernel/tracing
 ST=/tmp/stress
@@ -82,21 +99,57 @@ wl_stop() { # -> check line "workload"
 	fi
 }
 
-if [ "$1" = --worker ]; then
-	. $WL/env
-	wl_worker "$2"
-	exit 0
-fi
+# ---- CPU hotplug: every CPU but 0 offline and back, in turn ----
+hp_loop() {
+	n=0 bad=0 why=
+	while [ ! -e $ST/hpstop ]; do
+		for c in /sys/devices/system/cpu/cpu[1-9]*; do
+			[ -e $ST/hpstop ] && break
+			if [ ! -e $c/online ]; then
+				echo "0 1 no $c/online: no CPU hotplug in this kernel (CONFIG_HOTPLUG_CPU)" > $ST/hpres
+				return
+			fi
+			echo 0 > $c/online || { bad=$((bad + 1)); [ $bad -le 4 ] && why="$why ${c##*/}:off"; }
+			sleep 1
+			echo 1 > $c/online || { bad=$((bad + 1)); [ $bad -le 4 ] && why="$why ${c##*/}:on"; }
+			n=$((n + 1))
+			sleep 1
+		done
+	done
+	echo "$n $bad $why" > $ST/hpres
+}
+hp_start() {
+	rm -f $ST/hpstop $ST/hpres
+	sh /harness/suite-stress.sh --hotplug &
+}
+hp_stop() { # -> check line "hotplug"
+	touch $ST/hpstop
+	t=0
+	while [ $t -lt 30 ] && [ ! -e $ST/hpres ]; do
+		sleep 1
+		t=$((t + 1))
+	done
+	read -r n bad why < $ST/hpres 2>/dev/null
+	off=$(cat /sys/devices/system/cpu/offline)
+	if [ "${n:-0}" -gt 0 ] && [ "$bad" = 0 ] && [ -z "$off" ]; then
+		res hotplug PASS "$n offline/online cycles while probes were registered and hit"
+	else
+		res hotplug FAIL "${n:-no} cycles, $bad failed writes ($why), offline now: '$off'"
+	fi
+}
+
 
 # ---- the "every function" list ----
 # vmlinux functions ftrace can trace (one name, one address), minus the
 # kprobe blacklist (by start address and by name), in an order from SEED.
+# (vmlinux's lists are read once: they do not change, and reading them
+# takes most of a minute in this boot)
 candidates() {
-	awk 'NF == 1 { c[$1]++ } END { for (n in c) print n, c[n] }' \
+	[ -s $ST/ftr ] || awk 'NF == 1 { c[$1]++ } END { for (n in c) print n, c[n] }' \
 		$T/available_filter_functions > $ST/ftr
-	sed -n 's/^0x\([0-9a-f]*\)-0x[0-9a-f]*[[:space:]]*\([^ []*\).*/\1 \2/p' \
+	[ -s $ST/bl ] || sed -n 's/^0x\([0-9a-f]*\)-0x[0-9a-f]*[[:space:]]*\([^ []*\).*/\1 \2/p' \
 		/sys/kernel/debug/kprobes/blacklist > $ST/bl
-	awk 'NF == 3 && ($2 == "t" || $2 == "T") && !seen[$1]++ { print $1, $3 }' \
+	[ -s $ST/ksym ] || awk 'NF == 3 && ($2 == "t" || $2 == "T") && !seen[$1]++ { print $1, $3 }' \
 		/proc/kallsyms > $ST/ksym
 	awk -v seed="$SEED" -v round="$1" '
 	FILENAME == ARGV[1] { fc[$1] = $2; next }
@@ -123,17 +176,18 @@ candidates() {
 # vCPUs run the word (see arm64_cmodx, which tests that under
 # single-threaded TCG).  A function entry is armed and disarmed with
 # stop_machine(), which QEMU models.
-OPTSYS=/proc/sys/debug/kprobes-optimization
 every() { # kprobe|kretprobe
 	CASE=every-$1
 	t0=$(now)
-	[ -e $OPTSYS ] && echo 0 > $OPTSYS
 	candidates "$1" > $ST/cand
+	cp $ST/cand $ST/cand-$1
 	echo clear > $S/targets
 	cat $ST/cand > $S/targets || { res setup FAIL "targets not taken"; return; }
 	wl_start
+	hp_start
 	if ! scmd register "$1" 256 "$REG"; then
 		res register FAIL "register command failed"
+		hp_stop
 		wl_stop
 		return
 	fi
@@ -164,6 +218,7 @@ every() { # kprobe|kretprobe
 	done
 	[ $calok = 3 ] && res calibrate PASS "3 x 1000 calls counted exactly" ||
 		res calibrate FAIL "$caldet"
+	hp_stop
 	wl_stop
 	# A kprobe's handler runs with interrupts masked and calls nothing,
 	# and the probe paths are blacklisted: a kprobe can only miss a hit if
@@ -187,7 +242,6 @@ every() { # kprobe|kretprobe
 	else
 		res unregister FAIL "unregistered $(st unregistered) of $acc"
 	fi
-	[ -e $OPTSYS ] && echo 1 > $OPTSYS
 	echo "STRESS: $CASE took $(( $(now) - t0 )) s"
 }
 
@@ -217,6 +271,343 @@ fetch() {
 	fi
 }
 
+# ---- allocation failures: every allocation of a registration, in turn ----
+# failnth fails the Nth fault-injection point of the write (failslab and
+# fail_page_alloc, GFP_KERNEL and order 0 included), N = 1, 2, ... until the
+# write no longer reaches it.  A failed write must return -ENOMEM and leave
+# nothing registered; the last one succeeds.  A failure the path recovers
+# from lets its write succeed ("tolerated": the optimizer's aggregate,
+# objpool's vmalloc, which falls back to kmalloc, kmemleak's own objects).  kmemleak (below) then checks
+# that the failed ones freed what they had taken.
+FI=/sys/kernel/debug
+faults() {
+	CASE=alloc-fail
+	t0=$(now)
+	if [ ! -e /proc/self/fail-nth ] || [ ! -d $FI/failslab ] || [ ! -d $FI/fail_page_alloc ]; then
+		res setup FAIL "no fault injection in this kernel (CONFIG_FAILSLAB, CONFIG_FAIL_PAGE_ALLOC)"
+		return
+	fi
+	for a in failslab fail_page_alloc; do
+		echo N > $FI/$a/ignore-gfp-wait
+		echo 0 > $FI/$a/verbose
+	done
+	echo N > $FI/fail_page_alloc/ignore-gfp-highmem
+	echo 0 > $FI/fail_page_alloc/min-order
+	# A sweep can pass over an allocation: which point is the Nth moves
+	# when a slab needs a new page or kmemleak its own object.  Up to three
+	# sweeps, until one has seen a failed write.
+	fi_one() { # name file spec undo-file undo check-file left
+		name=$1 a1=$2 a2=$3 a3=$4 a4=$5 a5=$6 a6=$7
+		sw=0
+		while [ $sw -lt 3 ]; do
+			sw=$((sw + 1))
+			out=$(FAILNTH_LOG=/results/failnth.log /stress/failnth "$a1" "$a2" "$a3" "$a4" "$a5" "$a6" 2000)
+			echo "STRESS: failnth $name sweep $sw: $out"
+			set -- $out
+			f=${2#failed=} m=${3#enomem=} o=${4#other=} l=${6#left_behind=} c=${7#completed=}
+			if [ "$c" != 1 ] || [ "$f" != "$m" ] || [ "$o" != none ] || [ "$l" != 0 ]; then
+				res "$name" FAIL "sweep $sw: $out"
+				return
+			fi
+			[ "${f:-0}" -gt 0 ] && { res "$name" PASS "sweep $sw: $out"; return; }
+		done
+		res "$name" FAIL "no write failed in 3 sweeps: $out"
+	}
+	fi_one kprobe_events $T/kprobe_events 'p:sfi/ev vfs_read a=%x0 b=+0(%x1):u64' \
+		$T/kprobe_events '-:sfi/ev' $T/kprobe_events 'sfi/ev'
+	fi_one kretprobe_events $T/kprobe_events 'r:sfi/rv vfs_read v=$retval' \
+		$T/kprobe_events '-:sfi/rv' $T/kprobe_events 'sfi/rv'
+	[ -n "$FIVERBOSE" ] && { echo 2 > $FI/failslab/verbose; echo 2 > $FI/fail_page_alloc/verbose; }
+	fi_one register $S/cmd 'symreg vfs_write' $S/cmd symunreg - -
+	for a in failslab fail_page_alloc; do
+		echo Y > $FI/$a/ignore-gfp-wait
+	done
+	echo Y > $FI/fail_page_alloc/ignore-gfp-highmem
+	echo 1 > $FI/fail_page_alloc/min-order
+	echo "STRESS: $CASE took $(( $(now) - t0 )) s"
+}
+
+# ---- a module unloaded and reloaded under armed probes ----
+# kprobe_events probes defined on ks_target before it is loaded (re-armed by
+# every load); a kprobe and a kretprobe of the module API registered on each
+# load (gone with the module, then unregistered).  Every tenth round a
+# kretprobe is pending in kst_block() when the module goes (its exit wakes
+# the sleeper).  Then the probes' owner goes while its kretprobe is pending.
+KT=/sys/kernel/debug/ks_target
+# (the rounds use shell builtins where they can: a process costs tens of
+# milliseconds in the debug boot)
+prof() { # event -> "hits/missed"
+	while read -r pe ph pm; do
+		[ "$pe" = "$1" ] && { echo "$ph/$pm"; return; }
+	done < $T/kprobe_profile
+}
+symline() { # N -> line N of the module's status
+	k=0
+	while read -r sl; do
+		k=$((k + 1))
+		[ $k = "$1" ] && { echo "$sl"; return; }
+	done < $S/status
+}
+wait_blocked() {
+	t=0
+	while [ $t -lt 100 ]; do
+		read -r kl < $KT/status
+		case "$kl" in *" blocked=1 "*) return 0 ;; esac
+		usleep 100000
+		t=$((t + 1))
+	done
+	return 1
+}
+modules() {
+	CASE=modules
+	t0=$(now)
+	if ! { echo 'p:ksm/ksm_fn ks_target:kst_fn a=%x0' >> $T/kprobe_events &&
+	       echo 'r:ksm/ksm_ret ks_target:kst_fn rv=$retval' >> $T/kprobe_events &&
+	       echo 'r:ksm/ksm_blk ks_target:kst_block rv=$retval' >> $T/kprobe_events &&
+	       echo 1 > $T/events/ksm/enable; }; then
+		res events FAIL "$(tail -n 2 $T/error_log)"
+		return
+	fi
+	r=0 bad=0 why= pend=0
+	want="sym0=kst_fn hits=100 entries=100 rets=100 gone=0 missed=0 rp_missed=0"
+	gone="sym0=kst_fn hits=100 entries=100 rets=100 gone=1 missed=0 rp_missed=0"
+	while [ $r -lt "$ROUNDS" ] && [ $bad = 0 ]; do
+		r=$((r + 1))
+		insmod /stress/ks_target.ko || { bad=1; why="round $r: insmod"; break; }
+		echo "symreg kst_fn" > $S/cmd || { bad=1; why="round $r: symreg kst_fn"; }
+		echo "call 100" > $KT/cmd
+		echo symstat > $S/cmd
+		l=$(symline 1)
+		[ "$l" = "$want" ] || { bad=1; why="round $r: $l"; }
+		read -r kl < $KT/status
+		case "$kl" in "calls=100 bad=0 "*) ;; *) bad=1; why="round $r: target $kl" ;; esac
+		p1=$(prof ksm_fn) p2=$(prof ksm_ret)
+		[ "$p1" = "$((r * 100))/0" ] && [ "$p2" = "$((r * 100))/0" ] ||
+			{ bad=1; why="round $r: kprobe_profile fn $p1 ret $p2"; }
+		if [ $((r % 10)) = 0 ]; then
+			pend=$((pend + 1))
+			echo "symreg kst_block" > $S/cmd || { bad=1; why="round $r: symreg kst_block"; }
+			rm -f $ST/blockrc
+			(echo block > $KT/cmd; echo $? > $ST/blockrc) &
+			wait_blocked || { bad=1; why="round $r: kst_block() not entered"; }
+			rmmod ks_target || { bad=1; why="round $r: rmmod (pending)"; }
+			wait
+			read -r brc < $ST/blockrc
+			[ "$brc" = 0 ] || { bad=1; why="round $r: the pending call returned '$brc'"; }
+			echo symstat > $S/cmd
+			l=$(symline 2)
+			[ "$l" = "sym1=kst_block hits=1 entries=1 rets=1 gone=1 missed=0 rp_missed=0" ] ||
+				{ bad=1; why="round $r: $l"; }
+		else
+			rmmod ks_target || { bad=1; why="round $r: rmmod"; }
+			echo symstat > $S/cmd
+		fi
+		l=$(symline 1)
+		[ "$l" = "$gone" ] || { bad=1; why="round $r: after unload: $l"; }
+		echo symunreg > $S/cmd
+	done
+	grep -q 'ksm/ksm_fn' $T/kprobe_events || { bad=1; why="$why; the event is gone"; }
+	b=$(prof ksm_blk)
+	if [ $bad = 0 ] && [ "$b" = "$pend/0" ]; then
+		res rounds PASS "$r load/unload rounds, 100 calls each counted exactly by kprobe_events and the module API; $pend unloads with a kretprobe pending"
+	else
+		res rounds FAIL "$why (kst_block returns $b)"
+	fi
+	echo 0 > $T/events/ksm/enable
+	for e in ksm_fn ksm_ret ksm_blk; do echo "-:ksm/$e" >> $T/kprobe_events; done
+	# the owner of a pending kretprobe goes
+	CASE=modules
+	insmod /stress/ks_target.ko
+	scmd symreg kst_block
+	rm -f $ST/blockrc
+	(echo block > $KT/cmd; echo $? > $ST/blockrc) &
+	wait_blocked
+	if rmmod kprobe_stress && echo release > $KT/cmd && wait && [ "$(cat $ST/blockrc)" = 0 ] &&
+	   insmod /stress/kprobe_stress.ko && rmmod ks_target; then
+		res owner-gone PASS "kprobe_stress unloaded with a kretprobe pending in kst_block(), which then returned"
+	else
+		res owner-gone FAIL "blockrc $(cat $ST/blockrc 2>/dev/null), $(cat $KT/status 2>/dev/null)"
+		lsmod | grep -q kprobe_stress || insmod /stress/kprobe_stress.ko
+	fi
+	echo "STRESS: $CASE took $(( $(now) - t0 )) s"
+}
+
+# ---- churn: register/disable/enable/unregister while others run them ----
+# In the module: a caller and a churner per CPU on ks_churn_fn's first four
+# instructions (checked by bounds, see churn_once()).  Beside it, one shell
+# per CPU adds, enables, disables and removes kprobe_events on the same
+# addresses, each event on its own.
+churn_ev() { # id deadline
+	id=$1 dl=$2 n=0 bad=0
+	while [ "$(now)" -lt "$dl" ]; do
+		case $(( (id + n) % 4 )) in
+		0) o=0 ;; 1) o=8 ;; 2) o=12 ;; *) o=16 ;;
+		esac
+		if echo "p:ksc/c$id kprobe_stress:ks_churn_fn+$o" >> $T/kprobe_events; then
+			echo 1 > $T/events/ksc/c$id/enable || bad=$((bad + 1))
+			echo 0 > $T/events/ksc/c$id/enable || bad=$((bad + 1))
+			echo "-:ksc/c$id" >> $T/kprobe_events || bad=$((bad + 1))
+		else
+			bad=$((bad + 1))
+		fi
+		n=$((n + 1))
+	done
+	echo "$n $bad" > $ST/churn$id
+}
+churn() {
+	CASE=churn
+	t0=$(now)
+	opt 1
+	rm -f $ST/churn*
+	echo 0 > $T/tracing_on
+	i=0
+	while [ $i -lt "$(nproc)" ]; do
+		sh /harness/suite-stress.sh --churn-events $i $(( $(now) + CHURN )) &
+		i=$((i + 1))
+	done
+	if scmd churn "$CHURN"; then
+		detail="$(st armed) armed periods by $(st churners) threads ($(st refused) refused, errno $(st first_errno)), $(st calls) calls by $(st callers) threads ($(st wrong) wrong results)"
+		if [ "$(st inconsistent)" = 0 ] && [ "$(st wrong)" = 0 ] && [ "$(st armed)" -gt 0 ] &&
+		   [ "$(st refused)" = 0 ]; then
+			res module-api PASS "$detail; every count within its bounds"
+		else
+			res module-api FAIL "$detail; $(st inconsistent) out of bounds: $(st first_inconsistent)"
+		fi
+	else
+		res module-api FAIL "churn command failed"
+	fi
+	wait
+	evs=0 evbad=0
+	for f in $ST/churn*; do
+		read -r a b < $f
+		evs=$((evs + a))
+		evbad=$((evbad + b))
+	done
+	left=$(grep -c ksc/ $T/kprobe_events)
+	if [ "$evs" -gt 0 ] && [ "$evbad" = 0 ] && [ "$left" = 0 ]; then
+		res kprobe_events PASS "$evs add/enable/disable/remove cycles, none failed, none left"
+	else
+		res kprobe_events FAIL "$evs cycles, $evbad failed writes, $left events left"
+	fi
+	echo 1 > $T/tracing_on
+	opt 0
+	echo "STRESS: $CASE took $(( $(now) - t0 )) s"
+}
+
+# ---- kprobe_events on a thousand functions and more ----
+# Defined for REG/2 s, each on its function's first instruction after the
+# ftrace call site (+8): arming it is one BRK write, where arming an entry
+# takes a stop_machine() (a third of a second each in this boot, which the
+# module rounds above pay).  Then enabled all at once, HOLD s under the
+# workload, disabled (each disable waits for a grace period: most of a
+# tenth of a second here), and all removed with one write.
+ev_send() { # batch -> kprobe_events; a refused line ends its write, so
+	# after a failure each line not defined yet is sent alone
+	echo -n "$1" >> $T/kprobe_events 2>/dev/null && return
+	cat $T/kprobe_events > $ST/ke
+	echo -n "$1" > $ST/kb
+	while read -r line; do
+		grep -q "^${line%% *} " $ST/ke && continue
+		echo "$line" >> $T/kprobe_events 2>/dev/null && continue
+		[ -z "$first" ] && first="${line#* }: $(tail -n 3 $T/error_log | sed -n '1s/.*error: //p')"
+	done < $ST/kb
+}
+events_many() {
+	CASE=events-many
+	t0=$(now)
+	# names without a suffix, each naming one function
+	[ -s $ST/cand-kprobe ] || candidates kprobe > $ST/cand-kprobe
+	awk '$2 !~ /[.]/ { c[$2]++; o[NR] = $2 }
+		END { for (i = 1; i <= NR; i++) if (c[o[i]] == 1) print o[i] }' $ST/cand-kprobe |
+		head -n 3000 > $ST/evc
+	# 32 definitions per write (one write of the shell's echo, under the
+	# 4 KiB a kprobe_events write parses at once)
+	end=$(( $(now) + REG / 2 ))
+	n=0 batch= first= k=0
+	while read -r f; do
+		n=$((n + 1))
+		batch="${batch}p:kse/e$n $f+8
+"
+		k=$((k + 1))
+		[ $k -lt 32 ] && continue
+		ev_send "$batch"
+		batch= k=0
+		[ "$(now)" -lt $end ] || break
+	done < $ST/evc
+	[ -n "$batch" ] && ev_send "$batch"
+	acc=$(grep -c '^p:kse/' $T/kprobe_events)
+	ref=$((n - acc))
+	detail="$acc of $n events accepted in $(( $(now) - t0 )) s ($(wc -l < $ST/evc) candidates); refused $ref${first:+, first: $first}"
+	if [ $acc -ge 256 ] && [ $((acc * 100)) -ge $((n * 99)) ]; then
+		res register PASS "$detail"
+	else
+		res register FAIL "$detail"
+	fi
+	wl_start
+	t1=$(now)
+	echo 1 > $T/events/kse/enable
+	t2=$(now)
+	sleep "$HOLD"
+	echo 0 > $T/events/kse/enable
+	echo "STRESS: enabled $acc events in $((t2 - t1)) s, disabled in $(( $(now) - t2 - HOLD )) s"
+	wl_stop
+	hits=$(awk '$1 ~ /^e[0-9]+$/ { h += $2; m += $3; if ($2) p++ } END { print h + 0, m + 0, p + 0 }' $T/kprobe_profile)
+	set -- $hits
+	if [ "$1" -gt 0 ] && [ "$2" = 0 ]; then
+		res counts PASS "hits $1 on $3 events, missed $2"
+	else
+		res counts FAIL "hits $1 on $3 events, missed $2"
+	fi
+	t1=$(now)
+	if echo > $T/kprobe_events && [ ! -s $T/kprobe_events ]; then
+		res unregister PASS "$acc removed in $(( $(now) - t1 )) s"
+	else
+		res unregister FAIL "$(wc -l < $T/kprobe_events) events left"
+	fi
+	echo "STRESS: $CASE took $(( $(now) - t0 )) s"
+}
+
+# ---- kmemleak over the whole suite ----
+KML=/sys/kernel/debug/kmemleak
+kml_start() {
+	[ -e $KML ] || return 0
+	echo scan=off > $KML
+	echo scan > $KML
+	echo clear > $KML
+}
+kml_check() {
+	CASE=kmemleak
+	if [ ! -e $KML ] || ! echo scan > $KML 2>/dev/null; then
+		res scan FAIL "kmemleak is not running (CONFIG_DEBUG_KMEMLEAK, kmemleak=on)"
+		return
+	fi
+	sleep 6	# an object must be 5 s old to be reported
+	echo scan > $KML
+	echo scan > $KML
+	cat $KML > $ST/kml
+	n=$(grep -c '^unreferenced object' $ST/kml)
+	if [ "$n" = 0 ]; then
+		res scan PASS "no leak"
+	else
+		cat $ST/kml
+		res scan FAIL "$n unreferenced objects, first: $(grep -m1 -A12 '^unreferenced' $ST/kml | sed -n 's/^ *\[<[0-9a-f]*>\] //p' | head -n 6 | tr '\n' ' ')"
+	fi
+}
+
+if [ "$1" = --worker ]; then
+	. $WL/env
+	wl_worker "$2"
+	exit 0
+fi
+if [ "$1" = --hotplug ]; then
+	hp_loop
+	exit 0
+fi
+if [ "$1" = --churn-events ]; then
+	churn_ev "$2" "$3"
+	exit 0
+fi
+
 : > $R
 insmod /stress/kprobe_stress.ko || { CASE=setup; res insmod FAIL "insmod kprobe_stress"; exit 0; }
 dd if=/dev/urandom of=$WL/ref bs=64k count=2 2>/dev/null
@@ -224,8 +615,19 @@ REFMD5=$(md5sum < $WL/ref | cut -d' ' -f1)
 SEQMD5=$(seq 1 500 | sort -r | sort -n | md5sum | cut -d' ' -f1)
 echo "REFMD5=$REFMD5 SEQMD5=$SEQMD5 WL=$WL" > $WL/env
 
-fetch
-every kprobe
-every kretprobe
+kml_start
+opt 0
+for c in $CASES; do
+	case $c in
+	fetch) fetch ;;
+	faults) faults ;;
+	modules) modules ;;
+	churn) churn ;;
+	kprobe|kretprobe) every $c ;;
+	events) events_many ;;
+	esac
+done
 rmmod kprobe_stress
+opt 1
+kml_check
 true

@@ -16,12 +16,26 @@
  *                   calibrate N   call ks_cal_fn() N times, check each result
  *                   stats         hits, nmissed, probes hit
  *                   unregister BATCH
+ *                   symreg NAME   a kprobe and a kretprobe on NAME (a
+ *                       module's function too); the write fails with
+ *                       the registration's error and keeps nothing
+ *                   symstat       their counts, and whether they are gone
+ *                   symunreg      unregister them all
+ *                   churn SECS    one thread per CPU calls ks_churn_fn()
+ *                       while as many register, disable, enable and
+ *                       unregister kprobes on its entry and three
+ *                       instructions after it (the same and neighbouring
+ *                       addresses); every probe's
+ *                       hits are checked against the calls made while it
+ *                       was armed
  *   status   (r)  "key=value" lines of the last command
  */
 #include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/jiffies.h>
 #include <linux/kprobes.h>
+#include <linux/kthread.h>
+#include <linux/random.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/sched/signal.h>
@@ -251,9 +265,306 @@ static void do_calibrate(unsigned long n)
 		  on ? atomic_long_read(&sp[0].entries) - e0 : -1L, bad, on);
 }
 
+/* ---- symreg / symstat / symunreg: probes on a named function ---- */
+#define NSYMS	4
+struct symprobe {
+	struct kprobe kp;
+	struct kretprobe rp;
+	atomic_long_t hits, entries, rets;
+	char name[NAME_LEN];
+};
+static struct symprobe syms[NSYMS];
+static unsigned int nsyms;
+
+static int sym_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	atomic_long_inc(&container_of(kp, struct symprobe, kp)->hits);
+	return 0;
+}
+NOKPROBE_SYMBOL(sym_pre);
+
+static int sym_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	atomic_long_inc(&container_of(get_kretprobe(ri), struct symprobe, rp)->entries);
+	return 0;
+}
+NOKPROBE_SYMBOL(sym_entry);
+
+static int sym_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	atomic_long_inc(&container_of(get_kretprobe(ri), struct symprobe, rp)->rets);
+	return 0;
+}
+NOKPROBE_SYMBOL(sym_ret);
+
+static int do_symreg(const char *name)
+{
+	struct symprobe *s;
+	int ret;
+
+	if (nsyms >= NSYMS)
+		return -ENOSPC;
+	s = &syms[nsyms];
+	memset(s, 0, sizeof(*s));
+	strscpy(s->name, name, NAME_LEN);
+	s->kp.symbol_name = s->name;
+	s->kp.pre_handler = sym_pre;
+	s->rp.kp.symbol_name = s->name;
+	s->rp.entry_handler = sym_entry;
+	s->rp.handler = sym_ret;
+	s->rp.maxactive = 16;
+	ret = register_kprobe(&s->kp);
+	if (ret)
+		return ret;
+	ret = register_kretprobe(&s->rp);
+	if (ret) {
+		unregister_kprobe(&s->kp);
+		return ret;
+	}
+	nsyms++;
+	scnprintf(status, sizeof(status), "registered=%s\n", name);
+	return 0;
+}
+
+static void do_symstat(void)
+{
+	unsigned int i;
+	size_t n = 0;
+
+	status[0] = '\0';
+	for (i = 0; i < nsyms; i++) {
+		struct symprobe *s = &syms[i];
+
+		n += scnprintf(status + n, sizeof(status) - n,
+			       "sym%u=%s hits=%ld entries=%ld rets=%ld gone=%d missed=%lu rp_missed=%d\n",
+			       i, s->name, atomic_long_read(&s->hits),
+			       atomic_long_read(&s->entries), atomic_long_read(&s->rets),
+			       kprobe_gone(&s->kp) && kprobe_gone(&s->rp.kp),
+			       s->kp.nmissed + s->rp.kp.nmissed, s->rp.nmissed);
+	}
+}
+
+static void do_symunreg(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < nsyms; i++) {
+		unregister_kprobe(&syms[i].kp);
+		unregister_kretprobe(&syms[i].rp);
+	}
+	scnprintf(status, sizeof(status), "unregistered=%u\n", nsyms);
+	nsyms = 0;
+}
+
+/* ---- churn ---- */
+/*
+ * The probed offsets: the entry, and three neighbouring instructions after
+ * the two NOPs that -fpatchable-function-entry puts at the entry (+4 is
+ * inside ftrace's call site, which the core refuses).
+ */
+static const unsigned int churn_offs[] = { 0, 8, 12, 16 };
+static noinline u64 ks_churn_fn(u64 a)
+{
+	u64 b = a ^ 0x5a5a;
+
+	asm volatile("" : "+r" (a), "+r" (b));
+	a = a * 5 + (b >> 3);
+	asm volatile("" : "+r" (a));
+	return a + b;
+}
+
+static u64 churn_ref(u64 a)
+{
+	u64 b = a ^ 0x5a5a;
+
+	return a * 5 + (b >> 3) + b;
+}
+
+struct churner {
+	struct kprobe kp;
+	atomic_long_t hits;
+	unsigned long iters, armed, refused, bad, first_errno, first_off;
+	char why[96];
+};
+
+static atomic_long_t churn_calls, churn_wrong;
+static bool churn_stop;
+static unsigned int churn_ncallers;
+
+static int churn_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	atomic_long_inc(&container_of(kp, struct churner, kp)->hits);
+	return 0;
+}
+NOKPROBE_SYMBOL(churn_pre);
+
+static int churn_caller(void *unused)
+{
+	u64 i = 0;
+
+	while (!READ_ONCE(churn_stop) && !kthread_should_stop()) {
+		if (ks_churn_fn(i) != churn_ref(i))
+			atomic_long_inc(&churn_wrong);
+		atomic_long_inc(&churn_calls);
+		/*
+		 * Between calls this thread is outside any probe: a quiescent
+		 * state for RCU Tasks, which frees a probe's slot or detour on
+		 * a preemptible kernel.  A thread that only ever gets
+		 * preempted would hold every unregistration until it sleeps.
+		 */
+		if (!(++i & 63))
+			cond_resched_tasks_rcu_qs();
+	}
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(1);
+	return 0;
+}
+
+static long calls(void)
+{
+	return atomic_long_read(&churn_calls);
+}
+
+/*
+ * One armed period of one probe.  A caller counts a call when it returns,
+ * and each caller has at most one call in flight: so a call that completed
+ * after the probe was armed (a) and before it was disabled (d0) was hit,
+ * except at most ncallers that had passed the probed instruction already;
+ * and every hit belongs to a call that completed after c0, plus at most
+ * ncallers still running at c1.
+ */
+static void churn_once(struct churner *c, unsigned long addr)
+{
+	long c0, a, d0, hd, hd2, e1, b, c1, lo, hi, h, nc = churn_ncallers;
+	int ret;
+
+	memset(&c->kp, 0, sizeof(c->kp));
+	c->kp.addr = (kprobe_opcode_t *)addr;
+	c->kp.pre_handler = churn_pre;
+	atomic_long_set(&c->hits, 0);
+	c0 = calls();
+	ret = register_kprobe(&c->kp);
+	if (ret) {
+		c->refused++;
+		if (!c->first_errno) {
+			c->first_errno = -ret;
+			c->first_off = addr - (unsigned long)ks_churn_fn;
+		}
+		pr_info_ratelimited("ks_churn_fn+%lu: register_kprobe: %d\n",
+				    addr - (unsigned long)ks_churn_fn, ret);
+		return;
+	}
+	a = calls();
+	c->armed++;
+	usleep_range(100, 1000);
+	d0 = calls();
+	disable_kprobe(&c->kp);
+	hd = atomic_long_read(&c->hits);
+	usleep_range(100, 1000);
+	hd2 = atomic_long_read(&c->hits);
+	enable_kprobe(&c->kp);
+	e1 = calls();
+	usleep_range(100, 1000);
+	b = calls();
+	unregister_kprobe(&c->kp);
+	c1 = calls();
+	h = atomic_long_read(&c->hits) + c->kp.nmissed;
+	lo = (d0 - a) + (b - e1) - 2 * nc;
+	hi = c1 - c0 + nc;
+	if (h < lo || h > hi || hd2 - hd > nc) {
+		if (!c->bad)
+			scnprintf(c->why, sizeof(c->why),
+				  "+%lu: hits %ld not in [%ld, %ld], %ld while disabled",
+				  addr - (unsigned long)ks_churn_fn, h, lo, hi, hd2 - hd);
+		c->bad++;
+	}
+}
+
+static int churn_thread(void *data)
+{
+	struct churner *c = data;
+	unsigned long k = get_random_u32();
+
+	while (!READ_ONCE(churn_stop) && !kthread_should_stop()) {
+		churn_once(c, (unsigned long)ks_churn_fn +
+			   churn_offs[k++ % ARRAY_SIZE(churn_offs)]);
+		c->iters++;
+		cond_resched();
+	}
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(1);
+	return 0;
+}
+
+static int do_churn(unsigned int secs)
+{
+	unsigned int n = num_online_cpus(), i, started = 0;
+	struct task_struct **th;
+	struct churner *ch;
+	unsigned long iters = 0, armed = 0, refused = 0, bad = 0, errno1 = 0, off1 = 0;
+	const char *why = "";
+	long total;
+	int ret = 0;
+
+	if (!secs || secs > 600)
+		return -EINVAL;
+	ch = kcalloc(n, sizeof(*ch), GFP_KERNEL);
+	th = kcalloc(2 * n, sizeof(*th), GFP_KERNEL);
+	if (!ch || !th) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	WRITE_ONCE(churn_stop, false);
+	atomic_long_set(&churn_calls, 0);
+	atomic_long_set(&churn_wrong, 0);
+	churn_ncallers = n;
+	for (i = 0; i < 2 * n; i++) {
+		th[i] = i < n ? kthread_create(churn_caller, NULL, "ks_call/%u", i) :
+				kthread_create(churn_thread, &ch[i - n], "ks_churn/%u", i - n);
+		if (IS_ERR(th[i])) {
+			ret = PTR_ERR(th[i]);
+			th[i] = NULL;
+			break;
+		}
+		get_task_struct(th[i]);
+		started++;
+	}
+	for (i = 0; i < started; i++)
+		wake_up_process(th[i]);
+	if (!ret)
+		msleep_interruptible(secs * 1000);
+	WRITE_ONCE(churn_stop, true);
+	for (i = 0; i < started; i++) {
+		kthread_stop(th[i]);
+		put_task_struct(th[i]);
+	}
+	total = calls();
+	for (i = 0; i < n; i++) {
+		iters += ch[i].iters;
+		armed += ch[i].armed;
+		refused += ch[i].refused;
+		if (!errno1) {
+			errno1 = ch[i].first_errno;
+			off1 = ch[i].first_off;
+		}
+		if (ch[i].bad && !bad)
+			why = ch[i].why;
+		bad += ch[i].bad;
+	}
+	scnprintf(status, sizeof(status),
+		  "callers=%u\nchurners=%u\ncalls=%ld\nwrong=%ld\niterations=%lu\narmed=%lu\n"
+		  "refused=%lu\nfirst_errno=%lu at +%lu\ninconsistent=%lu\nfirst_inconsistent=%s\n",
+		  n, n, total, atomic_long_read(&churn_wrong), iters, armed, refused, errno1,
+		  off1, bad, why);
+out:
+	kfree(th);
+	kfree(ch);
+	return ret;
+}
+
 static ssize_t cmd_write(struct file *f, const char __user *ubuf, size_t len, loff_t *ppos)
 {
-	char buf[64], what[16];
+	char buf[64], what[16], what2[NAME_LEN];
 	unsigned int a = 0, b = 0;
 	unsigned long n;
 	int ret = 0;
@@ -273,6 +584,14 @@ static ssize_t cmd_write(struct file *f, const char __user *ubuf, size_t len, lo
 		do_calibrate(n);
 	else if (!strncmp(buf, "stats", 5))
 		do_stats();
+	else if (sscanf(buf, "symreg %47s", what2) == 1)
+		ret = do_symreg(what2);
+	else if (!strncmp(buf, "symstat", 7))
+		do_symstat();
+	else if (!strncmp(buf, "symunreg", 8))
+		do_symunreg();
+	else if (sscanf(buf, "churn %u", &a) == 1)
+		ret = do_churn(a);
 	else
 		ret = -EINVAL;
 	mutex_unlock(&lock);
@@ -385,6 +704,7 @@ static void __exit ks_exit(void)
 	mutex_lock(&lock);
 	if (registered)
 		do_unregister(256);
+	do_symunreg();
 	mutex_unlock(&lock);
 	vfree(sp);
 	vfree(addrs);
