@@ -25,6 +25,8 @@
 #define pr_fmt(fmt) "kprobes: " fmt
 
 #include <linux/cacheflush.h>
+#include <linux/cpumask.h>
+#include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/execmem.h>
 #include <linux/extable.h>
@@ -32,6 +34,7 @@
 #include <linux/kprobes.h>
 #include <linux/preempt.h>
 #include <linux/rcupdate.h>
+#include <linux/sched.h>
 #include <linux/sched/debug.h>
 #include <linux/set_memory.h>
 #include <linux/slab.h>
@@ -587,6 +590,62 @@ EXPORT_SYMBOL_IF_KUNIT(arm64_kprobes_at_max_nest_for_test);
 
 /* ---- the hit path: everything below runs in the BRK exception ---- */
 
+/*
+ * A CPU on its way down runs kernel text after RCU has stopped watching it:
+ * its idle task reports it dead to RCU (cpuhp_report_idle_dead()), then calls
+ * smp_call_function_single() to tell the CPU that takes it down, then
+ * cpu_die() and the firmware.  A probe there is hit, but its handlers may not
+ * run: they may use RCU (a kretprobe takes its instance from rethook, which
+ * reads the handler under RCU and frees with call_rcu()), and RCU ignores
+ * this CPU -- lockdep says "RCU used illegally from offline CPU".
+ *
+ * Where RCU lets go is RCU's own business; the test here is a little wider
+ * and uses what the hotplug code publishes: the idle task of a CPU that is
+ * going down and has left cpu_online_mask (from when the idle task takes
+ * over from the stopper that took the CPU down).  Such a hit runs its
+ * instruction only and counts as missed, in the probe's nmissed and in
+ * debugfs kprobes/missed_cpu_down.  (The probe itself cannot go away under
+ * this CPU: disarming holds cpus_read_lock(), which waits for the CPU to be
+ * dead.)
+ *
+ * The callers test cpu_online() first; this is the rare case.
+ */
+static DEFINE_PER_CPU(unsigned long, missed_cpu_down);
+
+bool __kprobes arm64_kprobe_cpu_going_down(void)
+{
+	if (!cpu_dying(raw_smp_processor_id()) || !is_idle_task(current))
+		return false;
+	__this_cpu_inc(missed_cpu_down);
+	return true;
+}
+
+static int missed_cpu_down_get(void *data, u64 *val)
+{
+	unsigned long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu(missed_cpu_down, cpu));
+	*val = sum;
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(missed_cpu_down_fops, missed_cpu_down_get, NULL, "%llu\n");
+
+/* in the core's kprobes/ directory (a late_initcall): hence _sync */
+static int __init missed_cpu_down_init(void)
+{
+	struct dentry *dir = debugfs_lookup("kprobes", NULL);
+
+	if (IS_ERR_OR_NULL(dir))
+		return 0;
+	debugfs_create_file_unsafe("missed_cpu_down", 0444, dir, NULL,
+				   &missed_cpu_down_fops);
+	dput(dir);
+	return 0;
+}
+late_initcall_sync(missed_cpu_down_init);
+
 /* Save the running probe's state for a nested hit; false if there is no room. */
 static bool __kprobes push_kprobe(struct kprobe_ctlblk *kcb)
 {
@@ -792,6 +851,8 @@ int __kprobes kprobe_hit_handler(struct pt_regs *regs)
 		return kprobe_vanished(regs);
 
 	if (unlikely(*cur))
+		return kprobe_reenter(p, regs, kcb);
+	if (unlikely(!cpu_online(raw_smp_processor_id())) && arm64_kprobe_cpu_going_down())
 		return kprobe_reenter(p, regs, kcb);
 
 	*cur = p;

@@ -754,7 +754,8 @@ asmlinkage int __kprobes arm64_optprobe_callback(struct optimized_kprobe *op,
 		__uaccess_enable_hw_pan();
 
 	cur = this_cpu_ptr(&current_kprobe);
-	if (unlikely(*cur)) {
+	if (unlikely(*cur) ||
+	    (unlikely(!cpu_online(raw_smp_processor_id())) && arm64_kprobe_cpu_going_down())) {
 		kprobes_inc_nmissed_count(&op->kp);
 	} else {
 		*cur = &op->kp;
