@@ -147,10 +147,13 @@ def collect(run):
     res['boot:completed'] = ('PASS', '') if done else (
         'FAIL', 'no "suite done" on the console (crash, hang or timeout)')
     bad = []
-    for line in text.splitlines():
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
         for rx, what in CONSOLE_BAD:
             if rx.search(line):
                 bad.append(f'{what}: {line.strip()[:120]}')
+                if len(bad) == 1:
+                    EXCERPTS[run] = splat_excerpt(lines, i)
                 break
     res['boot:clean-console'] = ('FAIL', bad[0] + (f' (+{len(bad) - 1} more)' if len(bad) > 1 else '')) \
         if bad else ('PASS', '')
@@ -165,6 +168,26 @@ def collect(run):
     else:
         res['boot:no-kprobes-errors'] = ('FAIL', 'no dmesg-raw.txt from the guest')
     return res
+
+
+# The first splat of each failing boot, a few lines of it: what CI prints
+# last is often all anyone sees of a run (the console log stays behind).
+EXCERPTS = {}
+STAMP = re.compile(r'^\[\s*\d+\.\d+\]\s?(\[\s*[TC]\d+\]\s?)?')
+
+
+def splat_excerpt(lines, i, n=24):
+    """Lines i.. of a console log, time stamps dropped, blank and
+    register-dump lines left out, at most n."""
+    out = []
+    for x in lines[i:i + 4 * n]:
+        x = STAMP.sub('', x.rstrip())
+        if not x.strip() or re.match(r'^\s*(x\d+ ?: |sp ?: |pc ?: |lr ?: |pstate)', x):
+            continue
+        out.append(x[:150])
+        if len(out) >= n:
+            break
+    return out
 
 
 def why_ftrace(log):
@@ -331,6 +354,10 @@ def main():
         print('\nProblems:')
         for p in problems:
             print('  ' + p)
+        for run, ex in EXCERPTS.items():
+            print(f'\nFirst splat in {run}/console.log:')
+            for x in ex:
+                print('  | ' + x)
     print(f'\n{xfailed} expected failures, {skipped} listed unsupported')
     print(f'{passed} passed, {failed} failed')
     return 1 if failed else 0
