@@ -101,8 +101,6 @@ struct kprobe_ctlblk {
 
 void arch_remove_kprobe(struct kprobe *p);
 int kprobe_fault_handler(struct pt_regs *regs, unsigned int fsr);
-/* a hit on a CPU going down, whose handlers must not run (kprobes.c) */
-bool arm64_kprobe_cpu_going_down(void);
 
 #ifdef CONFIG_OPTPROBES
 /*

@@ -593,28 +593,45 @@ EXPORT_SYMBOL_IF_KUNIT(arm64_kprobes_at_max_nest_for_test);
 /*
  * A CPU on its way down runs kernel text after RCU has stopped watching it:
  * its idle task reports it dead to RCU (cpuhp_report_idle_dead()), then calls
- * smp_call_function_single() to tell the CPU that takes it down, then
- * cpu_die() and the firmware.  A probe there is hit, but its handlers may not
- * run: they may use RCU (a kretprobe takes its instance from rethook, which
- * reads the handler under RCU and frees with call_rcu()), and RCU ignores
- * this CPU -- lockdep says "RCU used illegally from offline CPU".
+ * smp_call_function_single() to tell the CPU that takes it down, cpu_die()
+ * and the firmware.  A probe there is hit, but its handlers may not run: they
+ * may use RCU (a kretprobe takes its instance from rethook, which reads the
+ * handler under RCU and frees with call_rcu()), and RCU ignores this CPU --
+ * lockdep says "RCU used illegally from offline CPU".  (Coming up, a CPU runs
+ * nothing probe-able before RCU watches it but rcutree_report_cpu_starting(),
+ * which arch_populate_kprobe_blacklist() lists.)
  *
  * Where RCU lets go is RCU's own business; the test here is a little wider
  * and uses what the hotplug code publishes: the idle task of a CPU that is
- * going down and has left cpu_online_mask (from when the idle task takes
- * over from the stopper that took the CPU down).  Such a hit runs its
+ * going down and has left cpu_online_mask, from when the idle task takes
+ * over from the stopper that took the CPU down.  Such a hit runs its
  * instruction only and counts as missed, in the probe's nmissed and in
- * debugfs kprobes/missed_cpu_down.  (The probe itself cannot go away under
- * this CPU: disarming holds cpus_read_lock(), which waits for the CPU to be
- * dead.)
+ * debugfs kprobes/missed_cpu_down, so that it can be told from other misses.
+ *
+ * What this does not close: the hit still finds its probe as every hit does
+ * (get_kprobe(), and the nmissed count walks an aggregate's probes).  Text
+ * changes cannot race with it -- arming, disarming and optimizing hold
+ * cpus_read_lock(), which the hotplug writer holds while the CPU goes -- but
+ * a probe unlinked with RCU and freed after synchronize_rcu() (an aggregate's
+ * child, a neighbour in the hash chain) is not waited for on this CPU.  The
+ * window is the few instructions from the BRK to the count.
  *
  * The callers test cpu_online() first; this is the rare case.
  */
 static DEFINE_PER_CPU(unsigned long, missed_cpu_down);
 
-bool __kprobes arm64_kprobe_cpu_going_down(void)
+/**
+ * arm64_kprobe_offline_miss() - must a hit on this offline CPU run no handler?
+ *
+ * Called from the hit paths, with IRQs masked, on a CPU that is not in
+ * cpu_online_mask.  Counts the hit in kprobes/missed_cpu_down if so.
+ *
+ * Return: true if the handlers must not run: the CPU is going down and this
+ * is its idle task.
+ */
+bool __kprobes arm64_kprobe_offline_miss(void)
 {
-	if (!cpu_dying(raw_smp_processor_id()) || !is_idle_task(current))
+	if (!cpu_dying(raw_smp_processor_id()) || current->pid)
 		return false;
 	__this_cpu_inc(missed_cpu_down);
 	return true;
@@ -796,8 +813,9 @@ static int __kprobes run_insn_stateless(struct kprobe *p, struct pt_regs *regs)
 }
 
 /*
- * A probe hit inside a handler, a step, or the fault path of a step.  Its
- * handlers do not run; its instruction does.  Out of line, so that the
+ * A probe hit inside a handler, a step, or the fault path of a step, or on
+ * a CPU that is not online (arm64_kprobe_offline_miss()).  Its handlers do
+ * not run; its instruction does.  Out of line, so that the
  * common path saves fewer registers.
  */
 static noinline int __kprobes kprobe_reenter(struct kprobe *p, struct pt_regs *regs,
@@ -852,7 +870,7 @@ int __kprobes kprobe_hit_handler(struct pt_regs *regs)
 
 	if (unlikely(*cur))
 		return kprobe_reenter(p, regs, kcb);
-	if (unlikely(!cpu_online(raw_smp_processor_id())) && arm64_kprobe_cpu_going_down())
+	if (unlikely(!cpu_online(raw_smp_processor_id())) && arm64_kprobe_offline_miss())
 		return kprobe_reenter(p, regs, kcb);
 
 	*cur = p;
@@ -970,8 +988,14 @@ int __init arch_populate_kprobe_blacklist(void)
 		{ arm64_optprobe_pool, arm64_optprobe_pool + ARM64_OPTPROBE_POOL_SIZE },
 #endif
 	};
-	int i, err, ret = 0;
+	int i, err, ret;
 
+	/*
+	 * A CPU coming up runs it before RCU watches that CPU, and a handler
+	 * may use RCU (see arm64_kprobe_offline_miss()).
+	 */
+	ret = kprobe_add_ksym_blacklist((unsigned long)rcutree_report_cpu_starting);
+	ret = ret < 0 ? ret : 0;
 	for (i = 0; i < ARRAY_SIZE(areas); i++) {
 		unsigned long start = (unsigned long)areas[i].start;
 		unsigned long end = (unsigned long)areas[i].end;

@@ -755,7 +755,7 @@ asmlinkage int __kprobes arm64_optprobe_callback(struct optimized_kprobe *op,
 
 	cur = this_cpu_ptr(&current_kprobe);
 	if (unlikely(*cur) ||
-	    (unlikely(!cpu_online(raw_smp_processor_id())) && arm64_kprobe_cpu_going_down())) {
+	    (unlikely(!cpu_online(raw_smp_processor_id())) && arm64_kprobe_offline_miss())) {
 		kprobes_inc_nmissed_count(&op->kp);
 	} else {
 		*cur = &op->kp;

@@ -19,6 +19,9 @@ void arm64_optprobe_common(void);
 /* what arm64_optprobe_common calls */
 asmlinkage int arm64_optprobe_callback(struct optimized_kprobe *op, struct pt_regs *regs);
 
+/* a hit whose handlers must not run: see kprobes.c */
+bool arm64_kprobe_offline_miss(void);
+
 /* what arch_arm_kprobe() asks */
 bool arm64_optprobe_armed(struct kprobe *p);
 
