@@ -26,7 +26,8 @@ for a in $HARNESS_ARGS; do
 	esac
 done
 R=/results/stress.txt
-# The optimizer is off but in the churn case: the boot runs under QEMU's
+# The optimizer is off but in the churn case and the cpu-down case's second
+# pass (one probe, on text only a dying CPU runs): the boot runs under QEMU's
 # multi-threaded TCG (see every()), and each optimizer pass holds
 # kprobe_mutex across an RCU Tasks grace period, which would serialize
 # the module rounds and the mass enabling behind it.
@@ -248,43 +249,47 @@ every() { # kprobe|kretprobe
 	echo "STRESS: $CASE took $(( $(now) - t0 )) s"
 }
 
-# ---- probes on a CPU going down, where RCU no longer watches it ----
+# ---- probes on a CPU that is not online, where RCU does not watch it ----
 # A dying CPU's idle task reports it dead to RCU, then calls
 # smp_call_function_single() (to tell the CPU taking it down) and
 # cpu_die().  A hit there must run no handler (a kretprobe's rethook reads
 # under RCU: lockdep's "RCU used illegally from offline CPU", which the
 # console check catches) and count as missed: cpu_die() runs once per
-# offline, on the dying CPU only, so its probe misses exactly that often
-# and never hits; kprobes/missed_cpu_down counts at least those and
-# smp_call_function_single()'s.
+# offline, on the dying CPU only, so its p: and r: probes miss exactly that
+# often and never hit.  kprobes/missed_cpu_down counts at least those and
+# smp_call_function_single()'s.  A CPU coming up runs
+# rcutree_report_cpu_starting() before RCU watches it: a probe there must be
+# refused.  Second pass: cpu_die() jump-optimized.
 MCD=/sys/kernel/debug/kprobes/missed_cpu_down
 mcd() { cat $MCD 2>/dev/null || echo 0; }
 cpudown() {
 	CASE=cpu-down
 	c=/sys/devices/system/cpu/cpu1/online
-	[ -e $c ] || { res offline FAIL "no $c: no CPU hotplug in this kernel (CONFIG_HOTPLUG_CPU)"; return; }
-	[ -e $MCD ] || { res offline FAIL "no $MCD"; return; }
-	# first stepped or simulated (BRK), then optimized (the detour's callback)
+	[ -e $c ] || { res brk FAIL "no $c: no CPU hotplug in this kernel (CONFIG_HOTPLUG_CPU)"; return; }
+	[ -e $MCD ] || { res brk FAIL "no $MCD"; return; }
 	for pass in brk optimized; do
 		defs='p:cd/die cpu_die
 r:cd/dier cpu_die'
 		[ $pass = brk ] && defs="$defs
 p:cd/scfs smp_call_function_single
 r:cd/scfsr smp_call_function_single"
+		rm -f $ST/cdref
 		echo "$defs" | while read -r d; do
 			echo "$d" >> $T/kprobe_events || echo "'$d' refused: $(tail -n 2 $T/error_log)" > $ST/cdref
 		done
-		[ -s $ST/cdref ] && { res $pass FAIL "$(cat $ST/cdref)"; rm -f $ST/cdref; echo > $T/kprobe_events; continue; }
+		[ -s $ST/cdref ] && { res $pass FAIL "$(cat $ST/cdref)"; echo > $T/kprobe_events; continue; }
+		if [ $pass = brk ] && echo 'r:cd/rcs rcutree_report_cpu_starting' >> $T/kprobe_events 2>/dev/null; then
+			res starting FAIL "a kretprobe on rcutree_report_cpu_starting was accepted"
+		elif [ $pass = brk ]; then
+			res starting PASS "a kretprobe on rcutree_report_cpu_starting refused: $(grep 'error:' $T/error_log | tail -n 1 | sed 's/^\[[^]]*\] //')"
+		fi
 		echo 1 > $T/events/cd/enable
 		how=
 		if [ $pass = optimized ]; then
 			opt 1
-			k=0
-			while [ $k -lt 20 ] && ! grep -q 'cpu_die+0x0.*OPTIMIZED' /sys/kernel/debug/kprobes/list; do
-				sleep 1
-				k=$((k + 1))
-			done
-			grep -q 'cpu_die+0x0.*OPTIMIZED' /sys/kernel/debug/kprobes/list || how=" (cpu_die not optimized)"
+			a=$(awk '$3 == "cpu_die" { print $1; exit }' /proc/kallsyms)
+			scmd "branchwait $a"
+			[ "$(st branch)" = 1 ] || how=" (cpu_die+0 is not a B after 20 s: $(st word))"
 		fi
 		m0=$(mcd) n=3 i=0 bad=0
 		while [ $i -lt $n ]; do
@@ -295,16 +300,17 @@ r:cd/scfsr smp_call_function_single"
 		echo 0 > $T/events/cd/enable
 		opt 0
 		m=$(( $(mcd) - m0 ))
-		# kprobe_profile: event, hits, missed
-		set -- $(grep -w '^ *die' $T/kprobe_profile)
-		dh=$2 dm=$3
-		set -- $(grep -w '^ *dier' $T/kprobe_profile)
-		rh=$2
+		# kprobe_profile: event, hits (an r: event's: returns), missed
+		die=$(prof die) dier=$(prof dier)
 		echo > $T/kprobe_events
-		detail="$n offline/online cycles ($bad failed writes)$how: cpu_die p: $dh hits $dm missed, r: $rh returns; missed_cpu_down +$m"
-		want=$n
-		[ $pass = brk ] && want=$((2 * n))
-		if [ $bad = 0 ] && [ -z "$how" ] && [ "$dh" = 0 ] && [ "$dm" = $n ] && [ "$rh" = 0 ] && [ "$m" -ge $want ]; then
+		detail="$n offline/online cycles ($bad failed writes)$how: cpu_die p: '$die' r: '$dier'"
+		ok=1
+		[ "$die" = "0/$n" ] && [ "$dier" = "0/$n" ] || ok=0
+		wantm=$n
+		[ $pass = brk ] && wantm=$((2 * n))
+		detail="$detail (hits/missed); missed_cpu_down +$m, at least $wantm"
+		[ "$m" -ge $wantm ] || ok=0
+		if [ $bad = 0 ] && [ -z "$how" ] && [ $ok = 1 ]; then
 			res $pass PASS "$detail"
 		else
 			res $pass FAIL "$detail"

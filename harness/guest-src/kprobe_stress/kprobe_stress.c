@@ -21,6 +21,8 @@
  *                       the registration's error and keeps nothing
  *                   symstat       their counts, and whether they are gone
  *                   symunreg      unregister them all
+ *                   branchwait ADDR  wait until the word at ADDR (hex)
+ *                       is a B: an optimized probe's jump is in place
  *                   churn SECS    one thread per CPU calls ks_churn_fn()
  *                       while as many register, disable, enable and
  *                       unregister kprobes on its entry and three
@@ -562,6 +564,27 @@ out:
 	return ret;
 }
 
+/*
+ * "branchwait ADDR": wait (at most 20 s) until the word at ADDR is a B, as
+ * a jump-optimized probe's is once the optimizer has run (debugfs
+ * kprobes/list says [OPTIMIZED] as soon as the probe is queued for it).
+ */
+static void do_branchwait(unsigned long addr)
+{
+	unsigned long end = jiffies + 20 * HZ;
+	u32 w = 0;
+	bool b;
+
+	for (;;) {
+		b = !copy_from_kernel_nofault(&w, (void *)addr, sizeof(w)) &&
+		    (le32_to_cpu((__force __le32)w) & 0xfc000000) == 0x14000000;
+		if (b || time_after(jiffies, end))
+			break;
+		msleep(50);
+	}
+	scnprintf(status, sizeof(status), "branch=%d\nword=%08x\n", b, w);
+}
+
 static ssize_t cmd_write(struct file *f, const char __user *ubuf, size_t len, loff_t *ppos)
 {
 	char buf[64], what[16], what2[NAME_LEN];
@@ -592,6 +615,8 @@ static ssize_t cmd_write(struct file *f, const char __user *ubuf, size_t len, lo
 		do_symunreg();
 	else if (sscanf(buf, "churn %u", &a) == 1)
 		ret = do_churn(a);
+	else if (sscanf(buf, "branchwait %lx", &n) == 1)
+		do_branchwait(n);
 	else
 		ret = -EINVAL;
 	mutex_unlock(&lock);
