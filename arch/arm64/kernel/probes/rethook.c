@@ -12,6 +12,7 @@
  */
 
 #include <linux/cpufeature.h>
+#include <linux/irqflags.h>
 #include <linux/kprobes.h>
 #include <linux/rethook.h>
 
@@ -79,11 +80,25 @@ static void rethook_complete_regs(struct pt_regs *regs)
 
 NOKPROBE_SYMBOL(rethook_complete_regs);
 
-/* Called by arch_rethook_trampoline; returns where to return to. */
+/*
+ * Called by arch_rethook_trampoline; returns where to return to.
+ *
+ * The handlers run with interrupts masked, as a kprobe's do in the BRK
+ * handler (and as kretprobe handlers did on arm64 when the return took a
+ * BRK): the core marks the kretprobe as the running probe while its handler
+ * runs, so an interrupt there -- and the softirqs on its way out -- would
+ * miss every probe it hit.  @regs keeps the interrupt state of the
+ * function's return.
+ */
 unsigned long arch_rethook_trampoline_callback(struct pt_regs *regs)
 {
+	unsigned long flags, ret;
+
 	rethook_complete_regs(regs);
-	return rethook_trampoline_handler(regs, regs->regs[29]);
+	local_irq_save(flags);
+	ret = rethook_trampoline_handler(regs, regs->regs[29]);
+	local_irq_restore(flags);
+	return ret;
 }
 
 NOKPROBE_SYMBOL(arch_rethook_trampoline_callback);
