@@ -225,16 +225,15 @@ every() { # kprobe|kretprobe
 	# A kprobe's handler runs with interrupts masked and calls nothing,
 	# and the probe paths are blacklisted: a kprobe can only miss a hit if
 	# a probed function runs inside a hit, or on a CPU going down (see
-	# cpudown(); kprobes/missed_cpu_down counts those).  A kretprobe's return handler
-	# runs with interrupts as the function left them, so
-	# an interrupt there that hits a probe finds one running and misses
-	# it, by the core's design; its instances may also run out
-	# (rp_nmissed).  Those are reported, not judged.
+	# cpudown(); kprobes/missed_cpu_down counts those).  The same holds
+	# for a kretprobe's entry: its return handler runs with interrupts
+	# masked too (rethook.c; with them enabled, an interrupt there missed
+	# every probe it hit: 300 to 1,900 a round).  Its instances may run
+	# out (rp_nmissed): reported, not judged.
 	scmd stats
 	m=$(( $(mcd) - m0 ))
 	detail="hits $(st hits) on $(st probes_hit) probes, nmissed $(st nmissed) (most: $(st worst_missed); $m hits on CPUs going down), kretprobe entries $(st entries), instances missed $(st rp_nmissed)"
 	missed=$(st nmissed)
-	[ "$1" = kretprobe ] && missed=0
 	if [ "$missed" -le "$m" ] && [ "$(st hits)" -gt 0 ]; then
 		res counts PASS "$detail"
 	else
