@@ -49,6 +49,7 @@
 #include <asm/probes.h>
 #include <asm/ptrace.h>
 #include <asm/sections.h>
+#include <asm/smp.h>
 
 #ifdef CONFIG_OPTPROBES
 #include "opt.h"
@@ -597,9 +598,13 @@ EXPORT_SYMBOL_IF_KUNIT(arm64_kprobes_at_max_nest_for_test);
  * and the firmware.  A probe there is hit, but its handlers may not run: they
  * may use RCU (a kretprobe takes its instance from rethook, which reads the
  * handler under RCU and frees with call_rcu()), and RCU ignores this CPU --
- * lockdep says "RCU used illegally from offline CPU".  (Coming up, a CPU runs
- * nothing probe-able before RCU watches it but rcutree_report_cpu_starting(),
- * which arch_populate_kprobe_blacklist() lists.)
+ * lockdep says "RCU used illegally from offline CPU".  A CPU that cannot
+ * boot does the same in cpu_die_early(), after it left cpu_present_mask.
+ * (Coming up, a CPU runs secondary_start_kernel() and
+ * rcutree_report_cpu_starting() before RCU watches it: both are blacklisted
+ * in arch_populate_kprobe_blacklist().  So would be what those call with
+ * CONFIG_DEBUG_VIRTUAL (__phys_addr_symbol()) or pseudo-NMI
+ * (init_gic_priority_masking(), if not inlined): not handled.)
  *
  * Where RCU lets go is RCU's own business; the test here is a little wider
  * and uses what the hotplug code publishes: the idle task of a CPU that is
@@ -626,12 +631,14 @@ static DEFINE_PER_CPU(unsigned long, missed_cpu_down);
  * Called from the hit paths, with IRQs masked, on a CPU that is not in
  * cpu_online_mask.  Counts the hit in kprobes/missed_cpu_down if so.
  *
- * Return: true if the handlers must not run: the CPU is going down and this
- * is its idle task.
+ * Return: true if the handlers must not run: the CPU is going down (or
+ * failed to come up) and this is its idle task.
  */
 bool __kprobes arm64_kprobe_offline_miss(void)
 {
-	if (!cpu_dying(raw_smp_processor_id()) || current->pid)
+	int cpu = raw_smp_processor_id();
+
+	if (current->pid || (!cpu_dying(cpu) && cpu_present(cpu)))
 		return false;
 	__this_cpu_inc(missed_cpu_down);
 	return true;
@@ -988,14 +995,21 @@ int __init arch_populate_kprobe_blacklist(void)
 		{ arm64_optprobe_pool, arm64_optprobe_pool + ARM64_OPTPROBE_POOL_SIZE },
 #endif
 	};
-	int i, err, ret;
-
 	/*
-	 * A CPU coming up runs it before RCU watches that CPU, and a handler
-	 * may use RCU (see arm64_kprobe_offline_miss()).
+	 * A CPU coming up runs these before RCU watches that CPU, and a
+	 * handler may use RCU (see arm64_kprobe_offline_miss()).
 	 */
-	ret = kprobe_add_ksym_blacklist((unsigned long)rcutree_report_cpu_starting);
-	ret = ret < 0 ? ret : 0;
+	static void * const before_rcu[] __initconst = {
+		secondary_start_kernel,
+		rcutree_report_cpu_starting,
+	};
+	int i, err, ret = 0;
+
+	for (i = 0; i < ARRAY_SIZE(before_rcu); i++) {
+		err = kprobe_add_ksym_blacklist((unsigned long)before_rcu[i]);
+		if (err < 0 && !ret)
+			ret = err;
+	}
 	for (i = 0; i < ARRAY_SIZE(areas); i++) {
 		unsigned long start = (unsigned long)areas[i].start;
 		unsigned long end = (unsigned long)areas[i].end;

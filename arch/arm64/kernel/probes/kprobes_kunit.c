@@ -476,7 +476,7 @@ static struct {
 	int hits;
 	u64 x0, orig_x0, pstate;
 	int syscallno;
-	bool irqs_on, user;
+	bool irqs_on, user, masked;
 } ret_seen;
 
 static int ret_regs_handler(struct kretprobe_instance *ri, struct pt_regs *regs)
@@ -488,6 +488,8 @@ static int ret_regs_handler(struct kretprobe_instance *ri, struct pt_regs *regs)
 	ret_seen.syscallno = regs->syscallno;
 	ret_seen.irqs_on = interrupts_enabled(regs);
 	ret_seen.user = user_mode(regs);
+	/* handlers run masked, as in the BRK handler (rethook.c) */
+	ret_seen.masked = irqs_disabled();
 	return 0;
 }
 
@@ -520,6 +522,7 @@ static void test_kretprobe_regs(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, ret_seen.pstate & PSR_PAN_BIT, pan);
 		KUNIT_EXPECT_EQ(test, ret_seen.irqs_on, !irqs_off);
 		KUNIT_EXPECT_FALSE(test, ret_seen.user);
+		KUNIT_EXPECT_TRUE(test, ret_seen.masked);
 	}
 	unregister_kretprobe(&rp);
 }

@@ -12,10 +12,10 @@
  */
 
 #include <linux/cpufeature.h>
-#include <linux/irqflags.h>
 #include <linux/kprobes.h>
 #include <linux/rethook.h>
 
+#include <asm/daifflags.h>
 #include <asm/ptrace.h>
 #include <asm/sysreg.h>
 #include <asm/virt.h>
@@ -83,21 +83,22 @@ NOKPROBE_SYMBOL(rethook_complete_regs);
 /*
  * Called by arch_rethook_trampoline; returns where to return to.
  *
- * The handlers run with interrupts masked, as a kprobe's do in the BRK
- * handler (and as kretprobe handlers did on arm64 when the return took a
- * BRK): the core marks the kretprobe as the running probe while its handler
- * runs, so an interrupt there -- and the softirqs on its way out -- would
- * miss every probe it hit.  @regs keeps the interrupt state of the
- * function's return.
+ * The handlers run with DAIF masked, as a kprobe's do in the BRK handler
+ * (and as kretprobe handlers did on arm64 when the return took a BRK): the
+ * core marks the kretprobe as the running probe while its handler runs, so
+ * an interrupt there -- and the softirqs on its way out -- would miss every
+ * probe it hit.  local_daif_save() rather than local_irq_save(): with
+ * pseudo-NMI the latter masks by priority only, and an NMI would still come.
+ * @regs keeps the interrupt state of the function's return.
  */
 unsigned long arch_rethook_trampoline_callback(struct pt_regs *regs)
 {
 	unsigned long flags, ret;
 
 	rethook_complete_regs(regs);
-	local_irq_save(flags);
+	flags = local_daif_save();
 	ret = rethook_trampoline_handler(regs, regs->regs[29]);
-	local_irq_restore(flags);
+	local_daif_restore(flags);
 	return ret;
 }
 
