@@ -625,16 +625,13 @@ EXPORT_SYMBOL_IF_KUNIT(arm64_kprobes_at_max_nest_for_test);
  */
 static DEFINE_PER_CPU(unsigned long, missed_cpu_down);
 
-/**
- * arm64_kprobe_offline_miss() - must a hit on this offline CPU run no handler?
- *
- * Called from the hit paths, with IRQs masked, on a CPU that is not in
- * cpu_online_mask.  Counts the hit in kprobes/missed_cpu_down if so.
- *
- * Return: true if the handlers must not run: the CPU is going down (or
- * failed to come up) and this is its idle task.
+/*
+ * Must a hit on this offline CPU run no handler?  Called from the hit paths,
+ * with IRQs masked, on a CPU that is not in cpu_online_mask.  True (and the
+ * hit counted in kprobes/missed_cpu_down) if the CPU is going down, or failed
+ * to come up, and this is its idle task.
  */
-bool __kprobes arm64_kprobe_offline_miss(void)
+static bool __kprobes offline_miss(void)
 {
 	int cpu = raw_smp_processor_id();
 
@@ -643,6 +640,20 @@ bool __kprobes arm64_kprobe_offline_miss(void)
 	__this_cpu_inc(missed_cpu_down);
 	return true;
 }
+
+#ifdef CONFIG_OPTPROBES
+/**
+ * arm64_kprobe_offline_miss() - must a hit on this offline CPU run no handler?
+ *
+ * For the optimized path (opt.c): see offline_miss().
+ *
+ * Return: true if the handlers must not run.
+ */
+bool __kprobes arm64_kprobe_offline_miss(void)
+{
+	return offline_miss();
+}
+#endif
 
 static int missed_cpu_down_get(void *data, u64 *val)
 {
@@ -821,7 +832,7 @@ static int __kprobes run_insn_stateless(struct kprobe *p, struct pt_regs *regs)
 
 /*
  * A probe hit inside a handler, a step, or the fault path of a step, or on
- * a CPU that is not online (arm64_kprobe_offline_miss()).  Its handlers do
+ * a CPU that is not online (offline_miss()).  Its handlers do
  * not run; its instruction does.  Out of line, so that the
  * common path saves fewer registers.
  */
@@ -877,7 +888,7 @@ int __kprobes kprobe_hit_handler(struct pt_regs *regs)
 
 	if (unlikely(*cur))
 		return kprobe_reenter(p, regs, kcb);
-	if (unlikely(!cpu_online(raw_smp_processor_id())) && arm64_kprobe_offline_miss())
+	if (unlikely(!cpu_online(raw_smp_processor_id())) && offline_miss())
 		return kprobe_reenter(p, regs, kcb);
 
 	*cur = p;
@@ -997,7 +1008,7 @@ int __init arch_populate_kprobe_blacklist(void)
 	};
 	/*
 	 * A CPU coming up runs these before RCU watches that CPU, and a
-	 * handler may use RCU (see arm64_kprobe_offline_miss()).
+	 * handler may use RCU (see offline_miss()).
 	 */
 	static void * const before_rcu[] __initconst = {
 		secondary_start_kernel,
