@@ -10,6 +10,8 @@
 #   /stress/kprobe_stress.ko the stress suite's probe owner, and
 #   /stress/ks_target.ko     a module it unloads under armed probes
 #   /stress/failnth          a writer that fails its Nth allocation
+#   /stress/perfkp           kprobes through the perf kprobe PMU (the
+#                            check suite's perf-pmu test and the churn case)
 . "$(dirname "$0")/lib.sh"
 
 extra=$OBJ_DIR/guest-extra/bench
@@ -64,4 +66,8 @@ done
 prog=$sx/failnth
 if [ ! -x "$prog" ] || [ "$ROOT/harness/guest-src/failnth.c" -nt "$prog" ]; then
 	"${CROSS_COMPILE}gcc" -O2 -static -Wall -o "$prog" "$ROOT/harness/guest-src/failnth.c"
+fi
+prog=$sx/perfkp
+if [ ! -x "$prog" ] || [ "$ROOT/harness/guest-src/perfkp.c" -nt "$prog" ]; then
+	"${CROSS_COMPILE}gcc" -O2 -static -Wall -o "$prog" "$ROOT/harness/guest-src/perfkp.c"
 fi
