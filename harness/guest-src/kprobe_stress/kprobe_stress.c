@@ -31,6 +31,7 @@
  *                       hits are checked against the calls made while it
  *                       was armed
  *   status   (r)  "key=value" lines of the last command
+ *   calls    (r)  ks_churn_fn() calls completed so far in a running "churn"
  */
 #include <linux/debugfs.h>
 #include <linux/delay.h>
@@ -699,7 +700,20 @@ static ssize_t status_read(struct file *f, char __user *ubuf, size_t len, loff_t
 	return simple_read_from_buffer(ubuf, len, ppos, status, strlen(status));
 }
 
+/*
+ * "calls": the churn callers' completed calls so far, read without the
+ * lock while "churn" runs, for churners outside the module (perfkp).
+ */
+static ssize_t calls_read(struct file *f, char __user *ubuf, size_t len, loff_t *ppos)
+{
+	char buf[24];
+
+	return simple_read_from_buffer(ubuf, len, ppos, buf,
+				       scnprintf(buf, sizeof(buf), "%ld\n", calls()));
+}
+
 static const struct file_operations cmd_fops = { .write = cmd_write };
+static const struct file_operations calls_fops = { .read = calls_read };
 static const struct file_operations targets_fops = { .write = targets_write };
 static const struct file_operations status_fops = { .read = status_read };
 static struct dentry *dir;
@@ -720,6 +734,7 @@ static int __init ks_init(void)
 	debugfs_create_file("cmd", 0200, dir, NULL, &cmd_fops);
 	debugfs_create_file("targets", 0200, dir, NULL, &targets_fops);
 	debugfs_create_file("status", 0400, dir, NULL, &status_fops);
+	debugfs_create_file("calls", 0400, dir, NULL, &calls_fops);
 	return 0;
 }
 
