@@ -14,16 +14,21 @@
  *   perfkp count SPEC N
  *	an event on this task only, enabled around N getppid() system
  *	calls; prints "count=<n>" (its hits) or "errno=<name>"
- *   perfkp churn SECS NCALLERS CALLS_FILE SPEC...
- *	until SECS have passed: open an event on every online CPU for the
- *	next SPEC (in turn, from a random start), enable them all, wait
- *	0.2-2 ms, disable them, read and close them.  CALLS_FILE counts the
- *	completed calls of NCALLERS threads that run the probed function
- *	without pause (each with at most one call in flight): a call that
- *	completed while every event was enabled was hit but at most
- *	NCALLERS, and every hit belongs to a call that completed after the
- *	events were enabled, or one of at most NCALLERS still running.
- *	Prints "cycles= opened= failed= first_errno= hits= bad= first_bad=".
+ *   perfkp churn SECS CALLS_FILE FIRST SPEC...
+ *	until SECS have passed: open an event for the next SPEC (in turn,
+ *	from the FIRST-th, 0-based) on the next online CPU (each SPEC on
+ *	each CPU in turn); five times enable it, wait 5-25 ms, disable and
+ *	read it; close it.  CALLS_FILE (kprobe_stress's "calls") counts the
+ *	completed calls of the threads that run the probed function without
+ *	pause, one bound to each CPU, each with at most one call in flight:
+ *	so a call completed on the CPU while the event was enabled was hit,
+ *	but at most one, and every hit belongs to a call completed on it
+ *	after the event was enabled, or to the one still running.  Each
+ *	window is checked on its own; one in which more than one call
+ *	completed tested the lower bound (under emulation a stop_machine()
+ *	for another CPU's text change can swallow a whole window).
+ *	Prints "spec SPEC opened= tested= hits=" for each SPEC, then
+ *	"cycles= opened= failed= first_errno= hits= bad= first_bad=".
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -39,7 +44,7 @@
 #include <unistd.h>
 
 #define PMU "/sys/bus/event_source/devices/kprobe"
-#define MAX_CPUS 64
+#define WINDOWS 5	/* enable/disable windows per open */
 
 static int pmu_type = -1, ret_bit = -1;
 
@@ -124,15 +129,23 @@ static const char *ename(int err)
 	return n ? n : "?";
 }
 
-static long long calls(int fd)
+/*
+ * The churn callers' completed calls: in all (cpu < 0) or on one CPU, from
+ * kprobe_stress's "calls" file: "<total> <cpu>:<calls> ...".
+ */
+static long long calls(int fd, int cpu)
 {
-	char buf[32];
+	char buf[512], key[16], *p;
 	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
 
 	if (n <= 0)
 		return -1;
 	buf[n] = '\0';
-	return strtoll(buf, NULL, 10);
+	if (cpu < 0)
+		return strtoll(buf, NULL, 10);
+	snprintf(key, sizeof(key), " %d:", cpu);
+	p = strstr(buf, key);
+	return p ? strtoll(p + strlen(key), NULL, 10) : -1;
 }
 
 static double now(void)
@@ -146,15 +159,20 @@ static double now(void)
 static int do_churn(int argc, char **argv)
 {
 	double end = now() + atof(argv[2]);
-	long long nc = atoll(argv[3]), c0, a, d0, c1, h, lo, hi;
+	long long c0, a, d0, c1, h, lo, hi, sum, prev;
 	long long cycles = 0, opened = 0, failed = 0, hits = 0, bad = 0;
-	int ncpu = sysconf(_SC_NPROCESSORS_ONLN), nspec = argc - 5, i, k;
-	int cfd = open(argv[4], O_RDONLY), fds[MAX_CPUS], err1 = 0;
-	struct spec *sp = calloc(nspec, sizeof(*sp));
+	int ncpu = sysconf(_SC_NPROCESSORS_ONLN), nspec = argc - 5, i, w, fd, cpu;
+	unsigned int k = atoi(argv[4]);
+	long long *sp_opened, *sp_hits, *sp_tested;
+	int cfd = open(argv[3], O_RDONLY), err1 = 0;
+	struct spec *sp = calloc(nspec > 0 ? nspec : 1, sizeof(*sp));
 	char bad1[200] = "-";
 	uint64_t v;
 
-	if (cfd < 0 || nspec < 1 || !sp || ncpu > MAX_CPUS) {
+	sp_opened = calloc(nspec > 0 ? nspec : 1, sizeof(*sp_opened));
+	sp_hits = calloc(nspec > 0 ? nspec : 1, sizeof(*sp_hits));
+	sp_tested = calloc(nspec > 0 ? nspec : 1, sizeof(*sp_tested));
+	if (cfd < 0 || nspec < 1 || !sp || !sp_opened || !sp_hits || !sp_tested || ncpu < 1) {
 		printf("usage error\n");
 		return 2;
 	}
@@ -164,57 +182,61 @@ static int do_churn(int argc, char **argv)
 			return 2;
 		}
 	/* the callers start with the module's churn command */
-	while (calls(cfd) <= 0 && now() < end)
+	while (calls(cfd, -1) <= 0 && now() < end)
 		usleep(10000);
 	srand(getpid());
-	for (k = rand(); now() < end; k++) {
+	for (; now() < end; k++) {
 		const struct spec *s = &sp[k % nspec];
-		int n = 0, err = 0;
 
+		/* every spec on every CPU in turn (the online CPUs are 0..n-1) */
+		cpu = (k / nspec) % ncpu;
 		cycles++;
-		for (i = 0; i < ncpu; i++) {
-			fds[n] = open_event(s, -1, i);
-			if (fds[n] < 0) {
-				err = -fds[n];
-				break;
-			}
-			n++;
-		}
-		if (err) {
+		fd = open_event(s, -1, cpu);
+		if (fd < 0) {
 			failed++;
 			if (!err1)
-				err1 = err;
-			while (n--)
-				close(fds[n]);
+				err1 = -fd;
 			usleep(1000);
 			continue;
 		}
 		opened++;
-		c0 = calls(cfd);
-		for (i = 0; i < n; i++)
-			ioctl(fds[i], PERF_EVENT_IOC_ENABLE, 0);
-		a = calls(cfd);
-		usleep(200 + rand() % 1800);
-		d0 = calls(cfd);
-		for (i = 0; i < n; i++)
-			ioctl(fds[i], PERF_EVENT_IOC_DISABLE, 0);
-		c1 = calls(cfd);
-		h = 0;
-		for (i = 0; i < n; i++) {
-			if (read(fds[i], &v, sizeof(v)) == sizeof(v))
-				h += v;
-			close(fds[i]);
+		sp_opened[k % nspec]++;
+		prev = 0;
+		for (w = 0; w < WINDOWS; w++) {
+			c0 = calls(cfd, cpu);
+			ioctl(fd, PERF_EVENT_IOC_ENABLE, 0);
+			a = calls(cfd, cpu);
+			usleep(5000 + rand() % 20000);
+			d0 = calls(cfd, cpu);
+			ioctl(fd, PERF_EVENT_IOC_DISABLE, 0);
+			c1 = calls(cfd, cpu);
+			sum = read(fd, &v, sizeof(v)) == sizeof(v) ? (long long)v : -1;
+			h = sum - prev;
+			prev = sum;
+			hits += h;
+			sp_hits[k % nspec] += h;
+			/* one caller on the CPU: at most one call in flight */
+			lo = d0 - a - 1;
+			hi = c1 - c0 + 1;
+			if (getenv("PERFKP_VERBOSE"))
+				fprintf(stderr, "%s cpu %d window %d: %lld calls, %lld hits, [%lld, %lld]\n",
+					argv[5 + k % nspec], cpu, w, d0 - a, h, lo, hi);
+			/* a window in which calls completed tested the lower bound */
+			if (lo > 0)
+				sp_tested[k % nspec]++;
+			if (c0 < 0 || h < lo || h > hi) {
+				if (!bad)
+					snprintf(bad1, sizeof(bad1),
+						 "%s on CPU %d: %lld hits not in [%lld, %lld]",
+						 argv[5 + k % nspec], cpu, h, lo, hi);
+				bad++;
+			}
 		}
-		hits += h;
-		lo = d0 - a - nc;
-		hi = c1 - c0 + nc;
-		if (h < lo || h > hi) {
-			if (!bad)
-				snprintf(bad1, sizeof(bad1), "%s: %lld hits not in [%lld, %lld]",
-					 argv[5 + k % nspec], h, lo, hi);
-			bad++;
-		}
+		close(fd);
 	}
+	for (i = 0; i < nspec; i++)
+		printf("spec %s opened=%lld tested=%lld hits=%lld\n", argv[5 + i],
+		       sp_opened[i], sp_tested[i], sp_hits[i]);
 	printf("cycles=%lld opened=%lld failed=%lld first_errno=%s hits=%lld bad=%lld first_bad=%s\n",
 	       cycles, opened, failed, err1 ? ename(err1) : "-", hits, bad, bad1);
 	return 0;

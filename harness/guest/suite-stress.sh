@@ -13,7 +13,7 @@
 #   register case injects)
 # Results: /results/stress.txt, "<case>.<check> PASS|FAIL detail" (also on
 # the console as STRESSRES lines, so that a crash keeps what came before).
-SEED=1 REG=40 HOLD=15 ROUNDS=100 CHURN=20 EVREG=50 EVMIN=1000
+SEED=1 REG=40 HOLD=15 ROUNDS=100 CHURN=30 EVREG=50 EVMIN=1000
 CASES="fetch cpudown faults modules churn kprobe kretprobe events"
 for a in $HARNESS_ARGS; do
 	case "$a" in
@@ -473,9 +473,10 @@ modules() {
 			echo "symreg kst_block" > $S/cmd || { bad=1; why="round $r: symreg kst_block"; }
 			rm -f $ST/blockrc
 			(echo block > $KT/cmd; echo $? > $ST/blockrc) &
+			bp=$!
 			wait_blocked || { bad=1; why="round $r: kst_block() not entered"; }
 			rmmod ks_target || { bad=1; why="round $r: rmmod (pending)"; }
-			wait
+			wait $bp
 			read -r brc < $ST/blockrc
 			[ "$brc" = 0 ] || { bad=1; why="round $r: the pending call returned '$brc'"; }
 			echo symstat > $S/cmd
@@ -505,17 +506,19 @@ modules() {
 	scmd symreg kst_block
 	rm -f $ST/blockrc
 	(echo block > $KT/cmd; echo $? > $ST/blockrc) &
+	bp=$!
 	wait_blocked
-	if rmmod kprobe_stress && echo release > $KT/cmd && wait && [ "$(cat $ST/blockrc)" = 0 ] &&
+	if rmmod kprobe_stress && echo release > $KT/cmd && wait $bp && [ "$(cat $ST/blockrc)" = 0 ] &&
 	   insmod /stress/kprobe_stress.ko && rmmod ks_target; then
 		res owner-gone PASS "kprobe_stress unloaded with a kretprobe pending in kst_block(), which then returned"
 	else
 		res owner-gone FAIL "blockrc $(cat $ST/blockrc 2>/dev/null), $(cat $KT/status 2>/dev/null)"
-		# no writer may stay blocked: a later case's wait would wait for it
+		# no writer may stay blocked (the module's exit wakes it even if
+		# it blocked after the release)
 		echo release > $KT/cmd 2>/dev/null
-		wait
-		lsmod | grep -q kprobe_stress || insmod /stress/kprobe_stress.ko
 		rmmod ks_target 2>/dev/null
+		wait $bp
+		lsmod | grep -q kprobe_stress || insmod /stress/kprobe_stress.ko
 	fi
 	echo "STRESS: $CASE took $(( $(now) - t0 )) s"
 }
@@ -526,8 +529,8 @@ modules() {
 # per CPU adds, enables, disables and removes kprobe_events on the same
 # addresses, each event on its own; and half as many perfkp processes open,
 # enable, disable and close perf kprobe PMU events there (by symbol and by
-# address, kprobes and kretprobes, one event per CPU each time), their
-# counts checked by the same bounds against the callers' calls.
+# address, kprobes and kretprobes, each on one CPU in turn), their counts
+# checked against the calls of the caller bound to that CPU.
 churn_ev() { # id deadline
 	id=$1 dl=$2 n=0 bad=0
 	while [ "$(now)" -lt "$dl" ]; do
@@ -551,19 +554,27 @@ churn() {
 	opt 1
 	rm -f $ST/churn* $ST/perfchurn*
 	echo 0 > $T/tracing_on
-	i=0
+	i=0 pids=
 	while [ $i -lt "$(nproc)" ]; do
 		sh /harness/suite-stress.sh --churn-events $i $(( $(now) + CHURN )) &
+		pids="$pids $!"
 		i=$((i + 1))
 	done
 	kc=$(awk '$3 == "ks_churn_fn" { print $1; exit }' /proc/kallsyms)
 	m=kprobe_stress:ks_churn_fn
+	# few specs: opening and closing an event takes a second or more here
+	# (its probe is registered and unregistered under kprobe_mutex, which
+	# the module's churners and the optimizer hold too), and every spec
+	# must have run while the callers did (they stop after CHURN s)
+	specs="$m+0 0x$kc+8 $m+12 ret:$m+0 ret:0x$kc"
+	nsp=5
 	np=$(( $(nproc) / 2 ))
 	[ $np -ge 1 ] || np=1
 	i=0
 	while [ $i -lt $np ]; do
-		/stress/perfkp churn $((CHURN - 2)) "$(nproc)" $S/calls $m+0 $m+8 $m+12 $m+16 \
-			0x$kc+8 0x$kc+12 ret:$m+0 ret:0x$kc > $ST/perfchurn$i 2>&1 &
+		/stress/perfkp churn $((CHURN > 15 ? CHURN - 10 : CHURN / 2)) $S/calls \
+			$((i * nsp / np)) $specs > $ST/perfchurn$i 2>&1 &
+		pids="$pids $!"
 		i=$((i + 1))
 	done
 	if scmd churn "$CHURN"; then
@@ -577,9 +588,10 @@ churn() {
 	else
 		res module-api FAIL "churn command failed"
 	fi
-	wait
+	wait $pids
 	pc=0 po=0 pf=0 ph=0 pb=0 pe= pfirst=
 	for f in $ST/perfchurn*; do
+		c= o= fl= e= h= b= fb=
 		eval "$(sed -n 's/^cycles=\([0-9]*\) opened=\([0-9]*\) failed=\([0-9]*\) first_errno=\([^ ]*\) hits=\([0-9]*\) bad=\([0-9]*\) first_bad=\(.*\)$/c=\1 o=\2 fl=\3 e=\4 h=\5 b=\6 fb="\7"/p' $f)"
 		if [ -z "$c" ]; then
 			pf=$((pf + 1))
@@ -589,10 +601,18 @@ churn() {
 		pc=$((pc + c)) po=$((po + o)) pf=$((pf + fl)) ph=$((ph + h)) pb=$((pb + b))
 		[ "$e" != - ] && [ -z "$pe" ] && pe=$e
 		[ "$fb" != - ] && [ -z "$pfirst" ] && pfirst=$fb
-		c=
 	done
-	detail="$po of $pc open/enable/disable/close cycles by $np processes (1 event per CPU each; failed $pf${pe:+, $pe}), $ph hits, $pb out of bounds${pfirst:+: $pfirst}"
-	if [ "$po" -gt 0 ] && [ "$pf" = 0 ] && [ "$pb" = 0 ] && [ "$ph" -gt 0 ]; then
+	# every spec opened, had a window that tested its lower bound (calls
+	# completed in it) and counted hits, summed over the processes
+	cat $ST/perfchurn* | awk '$1 == "spec" { sub("opened=", "", $3); sub("tested=", "", $4)
+		sub("hits=", "", $5); o[$2] += $3; t[$2] += $4; h[$2] += $5 }
+		END { for (s in o) { n++; printf "%s:%d/%d/%d%s ", s, o[s], t[s], h[s],
+					 (t[s] && h[s]) ? "" : "(!)" }
+		      printf "\n%d\n", n }' > $ST/perfspecs
+	idle=$(head -n 1 $ST/perfspecs | grep -o '[^ ]*(!)' | head -n 1)
+	[ "$(tail -n 1 $ST/perfspecs)" = $nsp ] || idle="${idle:-not every spec reported}"
+	detail="$po of $pc open/enable/disable/close cycles by $np processes (failed $pf${pe:+, $pe}), $ph hits, $pb windows out of bounds${pfirst:+: $pfirst}; spec:opens/tested windows/hits $(head -n 1 $ST/perfspecs)"
+	if [ "$po" -gt 0 ] && [ "$pf" = 0 ] && [ "$pb" = 0 ] && [ -z "$idle" ]; then
 		res perf-pmu PASS "$detail"
 	else
 		res perf-pmu FAIL "$detail"
@@ -625,7 +645,7 @@ churn() {
 }
 
 # ---- kprobe_events on a few thousand functions ----
-# Defined for EVREG s (about 40 a second in this boot: creating the trace
+# Defined for EVREG s (30 to 40 a second in this boot: creating the trace
 # event costs more than the probe), each on its function's first
 # instruction after the ftrace call site (+8): arming it is one BRK written
 # under stop_machine() (some 40 ms here), where arming an entry also

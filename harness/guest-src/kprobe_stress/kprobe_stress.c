@@ -23,7 +23,8 @@
  *                   symunreg      unregister them all
  *                   branchwait ADDR  wait until the word at ADDR (hex)
  *                       is a B: an optimized probe's jump is in place
- *                   churn SECS    one thread per CPU calls ks_churn_fn()
+ *                   churn SECS    one thread per CPU (bound to it) calls
+ *                       ks_churn_fn()
  *                       while as many register, disable, enable and
  *                       unregister kprobes on its entry and three
  *                       instructions after it (the same and neighbouring
@@ -31,7 +32,8 @@
  *                       hits are checked against the calls made while it
  *                       was armed
  *   status   (r)  "key=value" lines of the last command
- *   calls    (r)  ks_churn_fn() calls completed so far in a running "churn"
+ *   calls    (r)  ks_churn_fn() calls completed so far in a running "churn",
+ *                 in all and per CPU: "<total> <cpu>:<calls> ..."
  */
 #include <linux/debugfs.h>
 #include <linux/delay.h>
@@ -391,6 +393,8 @@ struct churner {
 };
 
 static atomic_long_t churn_calls, churn_wrong;
+/* calls completed on each CPU: each caller is bound to one */
+static atomic_long_t churn_cpu_calls[NR_CPUS];
 static bool churn_stop;
 static unsigned int churn_ncallers;
 
@@ -401,13 +405,15 @@ static int churn_pre(struct kprobe *kp, struct pt_regs *regs)
 }
 NOKPROBE_SYMBOL(churn_pre);
 
-static int churn_caller(void *unused)
+static int churn_caller(void *data)
 {
+	atomic_long_t *cpu_calls = data;
 	u64 i = 0;
 
 	while (!READ_ONCE(churn_stop) && !kthread_should_stop()) {
 		if (ks_churn_fn(i) != churn_ref(i))
 			atomic_long_inc(&churn_wrong);
+		atomic_long_inc(cpu_calls);
 		atomic_long_inc(&churn_calls);
 		/*
 		 * Between calls this thread is outside any probe: a quiescent
@@ -501,7 +507,7 @@ static int churn_thread(void *data)
 
 static int do_churn(unsigned int secs)
 {
-	unsigned int n = num_online_cpus(), i, started = 0;
+	unsigned int n = num_online_cpus(), i, started = 0, cpu;
 	struct task_struct **th;
 	struct churner *ch;
 	unsigned long iters = 0, armed = 0, refused = 0, bad = 0, errno1 = 0, off1 = 0;
@@ -521,9 +527,20 @@ static int do_churn(unsigned int secs)
 	atomic_long_set(&churn_calls, 0);
 	atomic_long_set(&churn_wrong, 0);
 	churn_ncallers = n;
+	for (cpu = 0; cpu < nr_cpu_ids; cpu++)
+		atomic_long_set(&churn_cpu_calls[cpu], 0);
+	/* the callers are bound, one per online CPU (no hotplug meanwhile) */
+	cpu = cpumask_first(cpu_online_mask);
 	for (i = 0; i < 2 * n; i++) {
-		th[i] = i < n ? kthread_create(churn_caller, NULL, "ks_call/%u", i) :
-				kthread_create(churn_thread, &ch[i - n], "ks_churn/%u", i - n);
+		if (i < n) {
+			th[i] = kthread_create(churn_caller, &churn_cpu_calls[cpu],
+					       "ks_call/%u", cpu);
+			if (!IS_ERR(th[i]))
+				kthread_bind(th[i], cpu);
+			cpu = cpumask_next(cpu, cpu_online_mask);
+		} else {
+			th[i] = kthread_create(churn_thread, &ch[i - n], "ks_churn/%u", i - n);
+		}
 		if (IS_ERR(th[i])) {
 			ret = PTR_ERR(th[i]);
 			th[i] = NULL;
@@ -701,15 +718,20 @@ static ssize_t status_read(struct file *f, char __user *ubuf, size_t len, loff_t
 }
 
 /*
- * "calls": the churn callers' completed calls so far, read without the
- * lock while "churn" runs, for churners outside the module (perfkp).
+ * "calls": the churn callers' completed calls so far, in all and on each
+ * online CPU ("<total> <cpu>:<calls> ..."), read without the lock while
+ * "churn" runs, for churners outside the module (perfkp).
  */
 static ssize_t calls_read(struct file *f, char __user *ubuf, size_t len, loff_t *ppos)
 {
-	char buf[24];
+	char buf[512];
+	int n = scnprintf(buf, sizeof(buf), "%ld", calls()), cpu;
 
-	return simple_read_from_buffer(ubuf, len, ppos, buf,
-				       scnprintf(buf, sizeof(buf), "%ld\n", calls()));
+	for_each_online_cpu(cpu)
+		n += scnprintf(buf + n, sizeof(buf) - n, " %d:%ld", cpu,
+			       atomic_long_read(&churn_cpu_calls[cpu]));
+	n += scnprintf(buf + n, sizeof(buf) - n, "\n");
+	return simple_read_from_buffer(ubuf, len, ppos, buf, n);
 }
 
 static const struct file_operations cmd_fops = { .write = cmd_write };
