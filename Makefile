@@ -17,7 +17,7 @@ export IMPL FLAVOUR SMP
 H := harness
 
 .PHONY: help deps base tree config build initramfs boot check demo shell \
-	stress-compare bench trace-hit coverage series series-check fresh-check clean distclean
+	clients stress-compare bench trace-hit coverage series series-check fresh-check clean distclean
 
 help: ## this list
 	@echo "arm64 kprobes harness (IMPL=$(IMPL) FLAVOUR=$(FLAVOUR) SMP=$(SMP))"
@@ -56,6 +56,9 @@ demo: ## the main job: boot our kernel and trace with kprobe_events
 
 shell: build initramfs ## boot IMPL to an interactive shell (Ctrl-A x quits)
 	@SUITE=shell $(H)/boot.sh
+
+clients: ## Debian's arm64 trace-cmd, perf, bpftrace and their libraries as a disk image (issue 13; not in check yet)
+	@$(H)/clients.sh
 
 stress-compare: ## the stress suite on ours and upstream (debug, -smp 4), side by side
 	@$(H)/stress-compare.sh
