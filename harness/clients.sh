@@ -17,51 +17,93 @@
 CLIENTS="trace-cmd linux-perf bpftrace dash busybox"
 out=$BUILD/clients
 stamp=$out/.done
-if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$CLIENTS" ] && [ -s "$out/clients.img" ]; then
+want="$CLIENTS $(sha1sum < "$0" | cut -c1-12)"
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -s "$out/clients.img" ]; then
 	msg "clients: up to date (${out#$ROOT/}/clients.img)"
 	exit 0
 fi
 "$ROOT/harness/deps.sh"
 mkdir -p "$out/debs"
 
-# The closure of Depends and Pre-Depends (no Recommends).  apt-cache shows
-# an Architecture: all package as "<name:arm64>", as it does a virtual one:
-# those that are real Architecture: all packages are taken too.
-apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts \
-	--no-breaks --no-replaces --no-enhances $(printf '%s:arm64 ' $CLIENTS) > "$out/depends"
-arch=$(sed -n 's/^\([a-z0-9][^ <>]*\):arm64$/\1/p' "$out/depends" | sort -u)
-virt=$(sed -n 's/^<\([a-z0-9][^ <>]*\):arm64>$/\1/p' "$out/depends" | sort -u)
-all=$( [ -z "$virt" ] || apt-cache show --no-all-versions $virt 2>/dev/null |
-	awk '/^Package:/ { p = $2 } /^Architecture: all/ { print p }' | sort -u)
-pkgs=$(printf '%s\n' $arch $all | sort -u)
-[ -n "$arch" ] || die "clients: no package closure (is arm64 added? apt-get update?)"
-msg "clients: $(echo "$pkgs" | wc -l) packages"
-deb_of() { # package -> its .deb in debs/, or nothing
-	for d in "$out/debs/$1"_*_arm64.deb "$out/debs/$1"_*_all.deb; do
-		[ -f "$d" ] && echo "$d" && return
-	done
-	true
+# The closure of Depends and Pre-Depends (no Recommends), as "name arch
+# version" lines: apt-cache depends follows an arm64 package's
+# dependencies as arm64 ones, but an Architecture: all package's under
+# their native names (which it shows as "<name:arm64>", like virtual
+# packages): so those are followed again, until nothing new comes.
+python3 - "$out/pkglist" $CLIENTS <<'EOF'
+import re, subprocess, sys
+
+def run(args):
+    return subprocess.run(args, capture_output=True, text=True)
+
+def depends(names):
+    r = run(['apt-cache', 'depends', '--recurse', '--no-recommends', '--no-suggests',
+             '--no-conflicts', '--no-breaks', '--no-replaces', '--no-enhances'] + names)
+    if r.returncode:
+        sys.exit('clients: apt-cache depends failed: ' + r.stderr[:300])
+    return set(re.findall(r'^<?([a-z0-9][a-z0-9+.-]*)(?::[a-z0-9]+)?>?$', r.stdout, re.M))
+
+def real(names):
+    """name -> (arch, version) of the real arm64 or all packages among names"""
+    res = {}
+    for suffix in (':arm64', ''):
+        # unknown names only make apt-cache complain: the others are shown
+        text = run(['apt-cache', 'show', '--no-all-versions'] + [n + suffix for n in names]).stdout
+        for blk in text.split('\n\n'):
+            f = dict(re.findall(r'^(Package|Architecture|Version): (\S+)', blk, re.M))
+            if f.get('Architecture') in ('arm64', 'all'):
+                res.setdefault(f['Package'], (f['Architecture'], f['Version']))
+    return res
+
+names, done_all, todo = set(), set(), [c + ':arm64' for c in sys.argv[2:]]
+while todo:
+    names |= depends(todo)
+    info = real(sorted(names))
+    alls = sorted(n for n, (a, v) in info.items() if a == 'all' and n not in done_all)
+    done_all |= set(alls)
+    new = (depends(alls) - names) if alls else set()
+    names |= new
+    todo = [n + ':arm64' for n in sorted(new)]
+info = real(sorted(names))
+if not info:
+    sys.exit('clients: no package closure (is arm64 added? apt-get update?)')
+with open(sys.argv[1], 'w') as f:
+    for n in sorted(info):
+        f.write('%s %s %s\n' % (n, *info[n]))
+EOF
+msg "clients: $(wc -l < "$out/pkglist") packages"
+deb_of() { # name arch version -> the .deb apt-get download writes
+	echo "$out/debs/${1}_${3//:/%3a}_$2.deb"
 }
-need=$(for p in $arch; do [ -n "$(deb_of "$p")" ] || echo "$p:arm64"; done
-	for p in $all; do [ -n "$(deb_of "$p")" ] || echo "$p"; done)
-[ -z "$need" ] || (cd "$out/debs" && chmod 777 . && apt-get download -q $need >&2)
+need=$(while read -r n a v; do
+	[ -f "$(deb_of "$n" "$a" "$v")" ] && continue
+	if [ "$a" = all ]; then echo "$n=$v"; else echo "$n:arm64=$v"; fi
+done < "$out/pkglist")
+if [ -n "$need" ]; then
+	# the lists may be older than the archive: one update, then fail
+	(cd "$out/debs" && chmod 777 . && apt-get download -q $need >&2) ||
+		{ apt-get update -q >&2 && (cd "$out/debs" && apt-get download -q $need >&2); } ||
+		die "clients: apt-get download failed"
+fi
 
 rm -rf "$out/root"
 mkdir -p "$out/root"
 : > "$out/versions"
-for p in $pkgs; do
-	deb=$(deb_of "$p")
-	[ -n "$deb" ] || die "clients: $p was not downloaded"
+while read -r n a v; do
+	deb=$(deb_of "$n" "$a" "$v")
+	[ -f "$deb" ] || die "clients: $n $v was not downloaded"
 	dpkg-deb -x "$deb" "$out/root"
-	echo "$p $(dpkg-deb -f "$deb" Version)" >> "$out/versions"
-done
+	echo "$n $v" >> "$out/versions"
+done < "$out/pkglist"
 # Mount points for the chroot the guest runs the tools in, and /bin/sh.
 mkdir -p "$out/root"/{proc,sys,dev,tmp,results,stress}
 ln -sf dash "$out/root/bin/sh"
-[ -x "$out/root/usr/bin/trace-cmd" ] || die "clients: no trace-cmd in the tree"
+for t in trace-cmd perf bpftrace dash busybox; do
+	[ -x "$out/root/usr/bin/$t" ] || [ -x "$out/root/bin/$t" ] || die "clients: no $t in the tree"
+done
 
 size=$(du -sm "$out/root" | cut -f1)
 rm -f "$out/clients.img"
 mke2fs -q -t ext2 -L clients -d "$out/root" "$out/clients.img" "$((size * 12 / 10 + 64))M"
-echo "$CLIENTS" > "$stamp"
+echo "$want" > "$stamp"
 msg "clients: ${out#$ROOT/}/clients.img ($((size * 12 / 10 + 64)) MiB): $(grep -E '^(trace-cmd|linux-perf|bpftrace) ' "$out/versions" | tr '\n' ' ')"

@@ -15,18 +15,20 @@
  *	an event on this task only, enabled around N getppid() system
  *	calls; prints "count=<n>" (its hits) or "errno=<name>"
  *   perfkp churn SECS CALLS_FILE FIRST SPEC...
- *	until SECS have passed: open an event for the next SPEC (in turn,
- *	from the FIRST-th, 0-based) on the next online CPU (each SPEC on
- *	each CPU in turn); five times enable it, wait 5-25 ms, disable and
- *	read it; close it.  CALLS_FILE (kprobe_stress's "calls") counts the
- *	completed calls of the threads that run the probed function without
- *	pause, one bound to each CPU, each with at most one call in flight:
- *	so a call completed on the CPU while the event was enabled was hit,
- *	but at most one, and every hit belongs to a call completed on it
- *	after the event was enabled, or to the one still running.  Each
- *	window is checked on its own; one in which more than one call
- *	completed tested the lower bound (under emulation a stop_machine()
- *	for another CPU's text change can swallow a whole window).
+ *	CALLS_FILE is kprobe_stress's "calls": the completed calls of the
+ *	threads that run the probed function without pause, one bound to
+ *	each of some CPUs ("<total> <cpu>:<calls> ..."), each with at most
+ *	one call in flight.  Once the counts change (the churn started)
+ *	and until SECS have passed: open an event for the next SPEC on the
+ *	next of those CPUs (each in turn, both from the FIRST-th), five times
+ *	enable it, wait 5-25 ms, disable and read it; close it.  A call
+ *	completed on the CPU while the event was enabled was hit, but at
+ *	most one, and every hit belongs to a call completed on it after the
+ *	event was enabled, or to the one still running: each window is
+ *	checked on its own, and a failed ioctl(), read() or count is a bad
+ *	window too.  A window in which more than one call completed tested
+ *	the lower bound (under emulation a stop_machine() for another CPU's
+ *	text change can swallow a whole window).
  *	Prints "spec SPEC opened= tested= hits=" for each SPEC, then
  *	"cycles= opened= failed= first_errno= hits= bad= first_bad=".
  */
@@ -44,6 +46,7 @@
 #include <unistd.h>
 
 #define PMU "/sys/bus/event_source/devices/kprobe"
+#define MAX_CPUS 256
 #define WINDOWS 5	/* enable/disable windows per open */
 
 static int pmu_type = -1, ret_bit = -1;
@@ -135,7 +138,7 @@ static const char *ename(int err)
  */
 static long long calls(int fd, int cpu)
 {
-	char buf[512], key[16], *p;
+	char buf[8192], key[16], *p;
 	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
 
 	if (n <= 0)
@@ -146,6 +149,21 @@ static long long calls(int fd, int cpu)
 	snprintf(key, sizeof(key), " %d:", cpu);
 	p = strstr(buf, key);
 	return p ? strtoll(p + strlen(key), NULL, 10) : -1;
+}
+
+/* the CPUs that have a caller, from the "calls" file -> how many */
+static int caller_cpus(int fd, int *cpus)
+{
+	char buf[8192], *p;
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+	int nc = 0;
+
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	for (p = strchr(buf, ' '); p && nc < MAX_CPUS; p = strchr(p + 1, ' '))
+		cpus[nc++] = atoi(p + 1);
+	return nc;
 }
 
 static double now(void)
@@ -160,9 +178,10 @@ static int do_churn(int argc, char **argv)
 {
 	double end = now() + atof(argv[2]);
 	long long c0, a, d0, c1, h, lo, hi, sum, prev;
+	int ok;
 	long long cycles = 0, opened = 0, failed = 0, hits = 0, bad = 0;
-	int ncpu = sysconf(_SC_NPROCESSORS_ONLN), nspec = argc - 5, i, w, fd, cpu;
-	unsigned int k = atoi(argv[4]);
+	int ncpu, nspec = argc - 5, i, w, fd, cpu, cpus[MAX_CPUS];
+	unsigned int k = atoi(argv[4]), j;
 	long long *sp_opened, *sp_hits, *sp_tested;
 	int cfd = open(argv[3], O_RDONLY), err1 = 0;
 	struct spec *sp = calloc(nspec > 0 ? nspec : 1, sizeof(*sp));
@@ -172,7 +191,7 @@ static int do_churn(int argc, char **argv)
 	sp_opened = calloc(nspec > 0 ? nspec : 1, sizeof(*sp_opened));
 	sp_hits = calloc(nspec > 0 ? nspec : 1, sizeof(*sp_hits));
 	sp_tested = calloc(nspec > 0 ? nspec : 1, sizeof(*sp_tested));
-	if (cfd < 0 || nspec < 1 || !sp || !sp_opened || !sp_hits || !sp_tested || ncpu < 1) {
+	if (cfd < 0 || nspec < 1 || !sp || !sp_opened || !sp_hits || !sp_tested) {
 		printf("usage error\n");
 		return 2;
 	}
@@ -181,15 +200,24 @@ static int do_churn(int argc, char **argv)
 			printf("bad spec %s\n", argv[5 + i]);
 			return 2;
 		}
-	/* the callers start with the module's churn command */
-	while (calls(cfd, -1) <= 0 && now() < end)
+	/*
+	 * The callers start with the module's churn command, which zeroes
+	 * the counts (a value left from an earlier churn is no start).
+	 */
+	c0 = calls(cfd, -1);
+	while (calls(cfd, -1) == c0 && now() < end)
 		usleep(10000);
+	ncpu = caller_cpus(cfd, cpus);
+	if (ncpu < 1) {
+		printf("no caller CPUs in %s\n", argv[3]);
+		return 2;
+	}
 	srand(getpid());
-	for (; now() < end; k++) {
-		const struct spec *s = &sp[k % nspec];
+	for (j = 0; now() < end; j++) {
+		const struct spec *s = &sp[(k + j) % nspec];
 
-		/* every spec on every CPU in turn (the online CPUs are 0..n-1) */
-		cpu = (k / nspec) % ncpu;
+		/* each spec in turn, on each caller's CPU in turn */
+		cpu = cpus[(k + j / nspec) % ncpu];
 		cycles++;
 		fd = open_event(s, -1, cpu);
 		if (fd < 0) {
@@ -200,35 +228,37 @@ static int do_churn(int argc, char **argv)
 			continue;
 		}
 		opened++;
-		sp_opened[k % nspec]++;
+		sp_opened[(k + j) % nspec]++;
 		prev = 0;
 		for (w = 0; w < WINDOWS; w++) {
 			c0 = calls(cfd, cpu);
-			ioctl(fd, PERF_EVENT_IOC_ENABLE, 0);
+			ok = !ioctl(fd, PERF_EVENT_IOC_ENABLE, 0);
 			a = calls(cfd, cpu);
 			usleep(5000 + rand() % 20000);
 			d0 = calls(cfd, cpu);
-			ioctl(fd, PERF_EVENT_IOC_DISABLE, 0);
+			ok &= !ioctl(fd, PERF_EVENT_IOC_DISABLE, 0);
 			c1 = calls(cfd, cpu);
-			sum = read(fd, &v, sizeof(v)) == sizeof(v) ? (long long)v : -1;
+			ok &= read(fd, &v, sizeof(v)) == sizeof(v) && c0 >= 0;
+			sum = ok ? (long long)v : prev;
 			h = sum - prev;
 			prev = sum;
 			hits += h;
-			sp_hits[k % nspec] += h;
+			sp_hits[(k + j) % nspec] += h;
 			/* one caller on the CPU: at most one call in flight */
 			lo = d0 - a - 1;
 			hi = c1 - c0 + 1;
 			if (getenv("PERFKP_VERBOSE"))
 				fprintf(stderr, "%s cpu %d window %d: %lld calls, %lld hits, [%lld, %lld]\n",
-					argv[5 + k % nspec], cpu, w, d0 - a, h, lo, hi);
+					argv[5 + (k + j) % nspec], cpu, w, d0 - a, h, lo, hi);
 			/* a window in which calls completed tested the lower bound */
-			if (lo > 0)
-				sp_tested[k % nspec]++;
-			if (c0 < 0 || h < lo || h > hi) {
+			if (ok && lo > 0)
+				sp_tested[(k + j) % nspec]++;
+			if (!ok || h < lo || h > hi) {
 				if (!bad)
 					snprintf(bad1, sizeof(bad1),
-						 "%s on CPU %d: %lld hits not in [%lld, %lld]",
-						 argv[5 + k % nspec], cpu, h, lo, hi);
+						 ok ? "%s on CPU %d: %lld hits not in [%lld, %lld]" :
+						 "%s on CPU %d: ioctl, read or calls failed",
+						 argv[5 + (k + j) % nspec], cpu, h, lo, hi);
 				bad++;
 			}
 		}

@@ -527,7 +527,7 @@ modules() {
 # In the module: a caller and a churner per CPU on ks_churn_fn's first four
 # instructions (checked by bounds, see churn_once()).  Beside it, one shell
 # per CPU adds, enables, disables and removes kprobe_events on the same
-# addresses, each event on its own; and half as many perfkp processes open,
+# addresses, each event on its own; and five perfkp processes open,
 # enable, disable and close perf kprobe PMU events there (by symbol and by
 # address, kprobes and kretprobes, each on one CPU in turn), their counts
 # checked against the calls of the caller bound to that CPU.
@@ -566,17 +566,15 @@ churn() {
 	# (its probe is registered and unregistered under kprobe_mutex, which
 	# the module's churners and the optimizer hold too), and every spec
 	# must have run while the callers did (they stop after CHURN s)
-	specs="$m+0 0x$kc+8 $m+12 ret:$m+0 ret:0x$kc"
-	nsp=5
-	np=$(( $(nproc) / 2 ))
-	[ $np -ge 1 ] || np=1
+	# (one process per spec, each from its own CPU)
 	i=0
-	while [ $i -lt $np ]; do
+	for sp in $m+0 0x$kc+8 $m+12 ret:$m+0 ret:0x$kc; do
 		/stress/perfkp churn $((CHURN > 15 ? CHURN - 10 : CHURN / 2)) $S/calls \
-			$((i * nsp / np)) $specs > $ST/perfchurn$i 2>&1 &
+			$i "$sp" > $ST/perfchurn$i 2>&1 &
 		pids="$pids $!"
 		i=$((i + 1))
 	done
+	np=$i nsp=$i
 	if scmd churn "$CHURN"; then
 		detail="$(st armed) armed periods by $(st churners) threads ($(st refused) refused, errno $(st first_errno)), $(st calls) calls by $(st callers) threads ($(st wrong) wrong results)"
 		if [ "$(st inconsistent)" = 0 ] && [ "$(st wrong)" = 0 ] && [ "$(st armed)" -gt 0 ] &&

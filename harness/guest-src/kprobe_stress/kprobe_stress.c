@@ -33,8 +33,10 @@
  *                       was armed
  *   status   (r)  "key=value" lines of the last command
  *   calls    (r)  ks_churn_fn() calls completed so far in a running "churn",
- *                 in all and per CPU: "<total> <cpu>:<calls> ..."
+ *                 in all and on each CPU with a caller:
+ *                 "<total> <cpu>:<calls> ..."
  */
+#include <linux/cpu.h>
 #include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/jiffies.h>
@@ -393,8 +395,9 @@ struct churner {
 };
 
 static atomic_long_t churn_calls, churn_wrong;
-/* calls completed on each CPU: each caller is bound to one */
+/* calls completed on each CPU of churn_cpus: each caller is bound to one */
 static atomic_long_t churn_cpu_calls[NR_CPUS];
+static struct cpumask churn_cpus;
 static bool churn_stop;
 static unsigned int churn_ncallers;
 
@@ -526,18 +529,27 @@ static int do_churn(unsigned int secs)
 	WRITE_ONCE(churn_stop, false);
 	atomic_long_set(&churn_calls, 0);
 	atomic_long_set(&churn_wrong, 0);
-	churn_ncallers = n;
 	for (cpu = 0; cpu < nr_cpu_ids; cpu++)
 		atomic_long_set(&churn_cpu_calls[cpu], 0);
-	/* the callers are bound, one per online CPU (no hotplug meanwhile) */
-	cpu = cpumask_first(cpu_online_mask);
+	/*
+	 * The callers are bound, one per online CPU; the suite takes no CPU
+	 * offline meanwhile (a caller moved off a dying CPU would break the
+	 * one-call-in-flight-per-CPU bounds of the perf churners: reported
+	 * by them, not made safe here).
+	 */
+	cpus_read_lock();
+	cpumask_copy(&churn_cpus, cpu_online_mask);
+	cpus_read_unlock();
+	n = min(n, cpumask_weight(&churn_cpus));
+	churn_ncallers = n;
+	cpu = cpumask_first(&churn_cpus);
 	for (i = 0; i < 2 * n; i++) {
 		if (i < n) {
 			th[i] = kthread_create(churn_caller, &churn_cpu_calls[cpu],
 					       "ks_call/%u", cpu);
 			if (!IS_ERR(th[i]))
 				kthread_bind(th[i], cpu);
-			cpu = cpumask_next(cpu, cpu_online_mask);
+			cpu = cpumask_next(cpu, &churn_cpus);
 		} else {
 			th[i] = kthread_create(churn_thread, &ch[i - n], "ks_churn/%u", i - n);
 		}
@@ -724,14 +736,22 @@ static ssize_t status_read(struct file *f, char __user *ubuf, size_t len, loff_t
  */
 static ssize_t calls_read(struct file *f, char __user *ubuf, size_t len, loff_t *ppos)
 {
-	char buf[512];
-	int n = scnprintf(buf, sizeof(buf), "%ld", calls()), cpu;
+	/* a long is at most 20 digits, a CPU number 4 */
+	size_t size = 32 * (cpumask_weight(&churn_cpus) + 1);
+	char *buf = kmalloc(size, GFP_KERNEL);
+	int n, cpu;
+	ssize_t ret;
 
-	for_each_online_cpu(cpu)
-		n += scnprintf(buf + n, sizeof(buf) - n, " %d:%ld", cpu,
+	if (!buf)
+		return -ENOMEM;
+	n = scnprintf(buf, size, "%ld", calls());
+	for_each_cpu(cpu, &churn_cpus)
+		n += scnprintf(buf + n, size - n, " %d:%ld", cpu,
 			       atomic_long_read(&churn_cpu_calls[cpu]));
-	n += scnprintf(buf + n, sizeof(buf) - n, "\n");
-	return simple_read_from_buffer(ubuf, len, ppos, buf, n);
+	n += scnprintf(buf + n, size - n, "\n");
+	ret = simple_read_from_buffer(ubuf, len, ppos, buf, n);
+	kfree(buf);
+	return ret;
 }
 
 static const struct file_operations cmd_fops = { .write = cmd_write };
