@@ -132,18 +132,24 @@ static const char *ename(int err)
 	return n ? n : "?";
 }
 
-/*
- * The churn callers' completed calls: in all (cpu < 0) or on one CPU, from
- * kprobe_stress's "calls" file: "<total> <cpu>:<calls> ...".
- */
-static long long calls(int fd, int cpu)
+/* kprobe_stress's "calls" file, "<total> <cpu>:<calls> ...", into buf */
+static int calls_text(int fd, char *buf, size_t size)
 {
-	char buf[8192], key[16], *p;
-	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+	ssize_t n = pread(fd, buf, size - 1, 0);
 
 	if (n <= 0)
 		return -1;
 	buf[n] = '\0';
+	return 0;
+}
+
+/* the churn callers' completed calls: in all (cpu < 0) or on one CPU */
+static long long calls(int fd, int cpu)
+{
+	char buf[8192], key[16], *p;
+
+	if (calls_text(fd, buf, sizeof(buf)))
+		return -1;
 	if (cpu < 0)
 		return strtoll(buf, NULL, 10);
 	snprintf(key, sizeof(key), " %d:", cpu);
@@ -151,16 +157,14 @@ static long long calls(int fd, int cpu)
 	return p ? strtoll(p + strlen(key), NULL, 10) : -1;
 }
 
-/* the CPUs that have a caller, from the "calls" file -> how many */
+/* the CPUs that have a caller -> how many */
 static int caller_cpus(int fd, int *cpus)
 {
 	char buf[8192], *p;
-	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
 	int nc = 0;
 
-	if (n <= 0)
+	if (calls_text(fd, buf, sizeof(buf)))
 		return 0;
-	buf[n] = '\0';
 	for (p = strchr(buf, ' '); p && nc < MAX_CPUS; p = strchr(p + 1, ' '))
 		cpus[nc++] = atoi(p + 1);
 	return nc;
@@ -238,7 +242,8 @@ static int do_churn(int argc, char **argv)
 			d0 = calls(cfd, cpu);
 			ok &= !ioctl(fd, PERF_EVENT_IOC_DISABLE, 0);
 			c1 = calls(cfd, cpu);
-			ok &= read(fd, &v, sizeof(v)) == sizeof(v) && c0 >= 0;
+			ok &= read(fd, &v, sizeof(v)) == sizeof(v) &&
+			      c0 >= 0 && a >= 0 && d0 >= 0 && c1 >= 0;
 			sum = ok ? (long long)v : prev;
 			h = sum - prev;
 			prev = sum;

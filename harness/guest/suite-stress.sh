@@ -565,8 +565,8 @@ churn() {
 	# few specs: opening and closing an event takes a second or more here
 	# (its probe is registered and unregistered under kprobe_mutex, which
 	# the module's churners and the optimizer hold too), and every spec
-	# must have run while the callers did (they stop after CHURN s)
-	# (one process per spec, each from its own CPU)
+	# must have run while the callers did (they stop after CHURN s): one
+	# process per spec, each from its own CPU
 	i=0
 	for sp in $m+0 0x$kc+8 $m+12 ret:$m+0 ret:0x$kc; do
 		/stress/perfkp churn $((CHURN > 15 ? CHURN - 10 : CHURN / 2)) $S/calls \
@@ -574,7 +574,7 @@ churn() {
 		pids="$pids $!"
 		i=$((i + 1))
 	done
-	np=$i nsp=$i
+	np=$i
 	if scmd churn "$CHURN"; then
 		detail="$(st armed) armed periods by $(st churners) threads ($(st refused) refused, errno $(st first_errno)), $(st calls) calls by $(st callers) threads ($(st wrong) wrong results)"
 		if [ "$(st inconsistent)" = 0 ] && [ "$(st wrong)" = 0 ] && [ "$(st armed)" -gt 0 ] &&
@@ -608,7 +608,7 @@ churn() {
 					 (t[s] && h[s]) ? "" : "(!)" }
 		      printf "\n%d\n", n }' > $ST/perfspecs
 	idle=$(head -n 1 $ST/perfspecs | grep -o '[^ ]*(!)' | head -n 1)
-	[ "$(tail -n 1 $ST/perfspecs)" = $nsp ] || idle="${idle:-not every spec reported}"
+	[ "$(tail -n 1 $ST/perfspecs)" = $np ] || idle="${idle:-not every spec reported}"
 	detail="$po of $pc open/enable/disable/close cycles by $np processes (failed $pf${pe:+, $pe}), $ph hits, $pb windows out of bounds${pfirst:+: $pfirst}; spec:opens/tested windows/hits $(head -n 1 $ST/perfspecs)"
 	if [ "$po" -gt 0 ] && [ "$pf" = 0 ] && [ "$pb" = 0 ] && [ -z "$idle" ]; then
 		res perf-pmu PASS "$detail"

@@ -731,7 +731,7 @@ static ssize_t status_read(struct file *f, char __user *ubuf, size_t len, loff_t
 
 /*
  * "calls": the churn callers' completed calls so far, in all and on each
- * online CPU ("<total> <cpu>:<calls> ..."), read without the lock while
+ * CPU with a caller ("<total> <cpu>:<calls> ..."), read without the lock while
  * "churn" runs, for churners outside the module (perfkp).
  */
 static ssize_t calls_read(struct file *f, char __user *ubuf, size_t len, loff_t *ppos)
