@@ -6,6 +6,8 @@
 #   TCG_THREAD=multi (default) or single: single-threaded TCG models
 #   concurrent modification of code that other vCPUs run (multi-threaded
 #   TCG in QEMU 7.2 can keep running a stale translation of it)
+#   DRIVE=image: a virtio-blk drive (/dev/vda in the guest) whose writes go
+#   to QEMU's temporary overlay (snapshot=on): the image is never changed
 # Console log and results land in build/runs/<run>/ (RUN_NAME to override).
 . "$(dirname "$0")/lib.sh"
 
@@ -34,6 +36,12 @@ qemu=(qemu-system-aarch64 -M "$(flavour_machine)" -cpu max,pauth-impdef=on -smp 
 	-device virtio-serial-device
 	-chardev file,id=results,path="$out/results.tar"
 	-device virtserialport,chardev=results,name=results)
+if [ -n "${DRIVE:-}" ] && [ ! -f "$DRIVE" ]; then
+	msg "no drive image at $DRIVE: booting without it"
+elif [ -n "${DRIVE:-}" ]; then
+	qemu+=(-drive "file=$DRIVE,if=none,format=raw,snapshot=on,id=drive0"
+		-device virtio-blk-device,drive=drive0)
+fi
 echo "${qemu[*]}" > "$out/qemu-cmdline"
 {
 	echo "base: Linux $(base_kernel_version) ($(cat "$BASE_DIR/.pkg-version"))"

@@ -3,10 +3,14 @@
 # flavours in harness/lib.sh), boot each, run the 'check' suite in the guest
 # and judge all results with harness/report.py.  A run "flavour:smp:cmodx"
 # boots only the KUnit suite arm64_cmodx, under single-threaded TCG; a run
-# "flavour:smp:stress" the stress suite (harness/guest/suite-stress.sh).
+# "flavour:smp:stress" the stress suite (harness/guest/suite-stress.sh); a
+# run "flavour:smp:events" only its kprobe_events case, on thousands of
+# functions (fast in a flavour without KASAN and lockdep); a run
+# "flavour:smp:clients" Debian's trace-cmd, perf and bpftrace (make
+# clients; harness/guest/suite-clients.sh).
 . "$(dirname "$0")/lib.sh"
 
-CHECK_RUNS=${CHECK_RUNS:-"default:2 debug:4 preempt:4 rt:2 llvm:2 debug:4:cmodx debug:4:stress"}
+CHECK_RUNS=${CHECK_RUNS:-"default:2 debug:4 preempt:4 rt:2 llvm:2 debug:4:cmodx debug:4:stress default:2:events default:2:clients"}
 start=$(date +%s)
 flavours=$(for r in $CHECK_RUNS; do echo "${r%%:*}"; done | sort -u)
 for f in $flavours; do
@@ -14,6 +18,7 @@ for f in $flavours; do
 	FLAVOUR=$f "$ROOT/harness/initramfs.sh"
 done
 "$ROOT/harness/hosttests.sh"
+case " $CHECK_RUNS " in *:clients\ *) "$ROOT/harness/clients.sh" || msg "clients: no image" ;; esac
 runs=()
 for r in $CHECK_RUNS; do
 	IFS=: read -r f n what <<< "$r"
@@ -36,6 +41,20 @@ for r in $CHECK_RUNS; do
 			ARGS="seed=$((0x$(git -C "$ROOT" rev-parse --short=7 HEAD 2>/dev/null || echo 1)))" \
 			"$ROOT/harness/boot.sh"
 		runs+=("$RUN_DIR/$IMPL-$f-stress-smp$n") ;;
+	events)	# kprobe_events by the thousand: the first 3,000 candidate
+		# functions, at least 2,900 defined (the debug boot's stress suite
+		# defines what 50 s allow: KASAN and lockdep make each definition
+		# cost some 30 ms there)
+		FLAVOUR=$f SMP=$n SUITE=stress TIMEOUT=900 \
+			RUN_NAME=$IMPL-$f-events-smp$n EXTRA_CMDLINE="kunit.enable=0" \
+			ARGS="seed=$((0x$(git -C "$ROOT" rev-parse --short=7 HEAD 2>/dev/null || echo 1))),cases=events,evreg=90,evmin=2900,evmax=3000" \
+			"$ROOT/harness/boot.sh"
+		runs+=("$RUN_DIR/$IMPL-$f-events-smp$n") ;;
+	clients) # the tools people trace with, from the clients image
+		FLAVOUR=$f SMP=$n SUITE=clients TIMEOUT=900 DRIVE="$BUILD/clients/clients.img" \
+			RUN_NAME=$IMPL-$f-clients-smp$n EXTRA_CMDLINE="kunit.enable=0" \
+			"$ROOT/harness/boot.sh"
+		runs+=("$RUN_DIR/$IMPL-$f-clients-smp$n") ;;
 	*)	die "CHECK_RUNS: unknown run '$r'" ;;
 	esac
 done

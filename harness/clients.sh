@@ -10,8 +10,8 @@
 #   build/clients/clients.img  the image, for a virtio-blk drive
 #   build/clients/versions   "package version" of every package in it
 # Built once and reused: done again only when CLIENTS below changes.
-# Not used by make check yet: the kernel configuration and the guest suite
-# that mount and run it are the next steps of issue 13.
+# make check's 'clients' boot and make demo attach it (boot.sh DRIVE=);
+# the guest mounts it with harness/guest/clients-chroot.sh.
 . "$(dirname "$0")/lib.sh"
 
 CLIENTS="trace-cmd linux-perf bpftrace dash busybox"
@@ -96,7 +96,7 @@ while read -r n a v; do
 	echo "$n $v" >> "$out/versions"
 done < "$out/pkglist"
 # Mount points for the chroot the guest runs the tools in, and /bin/sh.
-mkdir -p "$out/root"/{proc,sys,dev,tmp,results,stress}
+mkdir -p "$out/root"/{proc,sys,dev,tmp,results,stress,harness,selftests,opt/bb}
 ln -sf dash "$out/root/bin/sh"
 for t in trace-cmd perf bpftrace dash busybox; do
 	[ -x "$out/root/usr/bin/$t" ] || [ -x "$out/root/bin/$t" ] || die "clients: no $t in the tree"
@@ -104,6 +104,6 @@ done
 
 size=$(du -sm "$out/root" | cut -f1)
 rm -f "$out/clients.img"
-mke2fs -q -t ext2 -L clients -d "$out/root" "$out/clients.img" "$((size * 12 / 10 + 64))M"
+mke2fs -q -t ext2 -I 256 -L clients -d "$out/root" "$out/clients.img" "$((size * 12 / 10 + 64))M"
 echo "$want" > "$stamp"
 msg "clients: ${out#$ROOT/}/clients.img ($((size * 12 / 10 + 64)) MiB): $(grep -E '^(trace-cmd|linux-perf|bpftrace) ' "$out/versions" | tr '\n' ' ')"

@@ -10,6 +10,7 @@
 #   /stress/kprobe_stress.ko the stress suite's probe owner, and
 #   /stress/ks_target.ko     a module it unloads under armed probes
 #   /stress/failnth          a writer that fails its Nth allocation
+#   /stress/clientload       the clients suite's workload (known calls)
 #   /stress/perfkp           kprobes through the perf kprobe PMU (the
 #                            check suite's perf-pmu test and the churn case)
 . "$(dirname "$0")/lib.sh"
@@ -70,4 +71,8 @@ fi
 prog=$sx/perfkp
 if [ ! -x "$prog" ] || [ "$ROOT/harness/guest-src/perfkp.c" -nt "$prog" ]; then
 	"${CROSS_COMPILE}gcc" -O2 -static -Wall -o "$prog" "$ROOT/harness/guest-src/perfkp.c"
+fi
+prog=$sx/clientload
+if [ ! -x "$prog" ] || [ "$ROOT/harness/guest-src/clientload.c" -nt "$prog" ]; then
+	"${CROSS_COMPILE}gcc" -O2 -static -Wall -o "$prog" "$ROOT/harness/guest-src/clientload.c"
 fi

@@ -15,7 +15,7 @@ export ARCH CROSS_COMPILE
 
 case "$IMPL" in ours|upstream) ;; *) echo "IMPL must be ours or upstream" >&2; exit 2;; esac
 # The flavours: the configurations arm64 users run.
-#   default  GCC, PREEMPT_NONE, 4K pages
+#   default  GCC, PREEMPT_NONE, 4K pages, BPF and a virtio-blk drive (clients)
 #   debug    GCC, PREEMPT_DYNAMIC booted preempt=full, lockdep, KASAN
 #   preempt  GCC, PREEMPT_DYNAMIC booted preempt=full, DEBUG_PREEMPT
 #   rt       GCC, PREEMPT_RT, 64K pages, pseudo-NMI on GICv3, no KPTI
@@ -26,7 +26,7 @@ case " $FLAVOURS " in *" $FLAVOUR "*) ;; *) echo "FLAVOUR must be one of: $FLAVO
 # Config fragments (harness/config/*.config) on top of base.config.
 flavour_fragments() {
 	case "$FLAVOUR" in
-	default) ;;
+	default) echo clients ;;
 	debug) echo preempt debug ;;
 	preempt) echo preempt ;;
 	rt) echo rt ;;

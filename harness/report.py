@@ -127,9 +127,10 @@ def collect(run):
                     note = why_ftrace(log) or note
                 res[f'ftrace:{name}'] = (m.group(3), note)
 
-    # Samples, our guest selftests, the stress suite: "<name> PASS|FAIL|SKIP detail"
+    # Samples, our guest selftests, the stress and clients suites:
+    # "<name> PASS|FAIL|SKIP detail"
     for fname, suite in (('samples.txt', 'sample'), ('selftests.txt', 'selftest'),
-                         ('stress.txt', 'stress')):
+                         ('stress.txt', 'stress'), ('clients.txt', 'clients')):
         p = os.path.join(rdir, fname)
         if not os.path.exists(p):
             continue
