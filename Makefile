@@ -51,13 +51,13 @@ boot: ## boot IMPL/FLAVOUR and run SUITE (default: check) without judging
 check: ## build, boot and run every test (KUnit, ftracetest, samples, ours)
 	@$(H)/check.sh
 
-demo: ## the main job: boot our kernel and trace with kprobe_events
+demo: ## the main job: boot our kernel, trace with kprobe_events, then with perf and trace-cmd
 	@$(H)/demo.sh
 
 shell: build initramfs ## boot IMPL to an interactive shell (Ctrl-A x quits)
 	@SUITE=shell $(H)/boot.sh
 
-clients: ## Debian's arm64 trace-cmd, perf, bpftrace and their libraries as a disk image (issue 13; not in check yet)
+clients: ## Debian's arm64 trace-cmd, perf, bpftrace and their libraries as a disk image (make check's clients boot, make demo)
 	@$(H)/clients.sh
 
 stress-compare: ## the stress suite on ours and upstream (debug, -smp 4), side by side

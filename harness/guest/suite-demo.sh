@@ -25,5 +25,21 @@ done
 grep -q 'myopen: .*path="/etc/passwd"' /tmp/demo-trace || { echo "no open of /etc/passwd traced"; ok=0; }
 run "echo > kprobe_events"
 run "cat kprobe_events"
-if [ $ok = 1 ]; then echo "DEMO: PASS"; else echo "DEMO: FAIL"; fi
 cp /tmp/demo-trace /results/demo-trace.txt
+
+# The same, the way most users do it: Debian's perf and trace-cmd, from the
+# clients image (make clients), chrooted into it.
+cd /
+echo "=== perf and trace-cmd demo (Debian's builds, from the clients image)"
+if [ ! -b /dev/vda ]; then
+	# the default flavour has virtio-blk and BPF (harness/config/clients.config)
+	echo "no clients drive: this kernel has no virtio-blk (FLAVOUR=default has it)"
+elif sh /harness/clients-chroot.sh up; then
+	chroot /clients /bin/busybox env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin:/opt/bb HOME=/tmp \
+		/bin/sh /harness/demo-tools.sh || ok=0
+	sh /harness/clients-chroot.sh down
+else
+	echo "could not mount the clients image from /dev/vda"
+	ok=0
+fi
+if [ $ok = 1 ]; then echo "DEMO: PASS"; else echo "DEMO: FAIL"; fi
