@@ -4,11 +4,13 @@ set -euo pipefail
 # libc6-dev-arm64-cross: the guest programs (harness/guest-src) are built
 # static against the arm64 libc; it is only a Recommends of the cross gcc and
 # apt runs with --no-install-recommends.  clang-19/lld-19/llvm-19: the llvm
-# flavour (LLVM=-19, CFI_CLANG, BTI_KERNEL, SHADOW_CALL_STACK).
+# flavour (LLVM=-19, CFI_CLANG, BTI_KERNEL, SHADOW_CALL_STACK).  e2fsprogs
+# (Priority: required, so always there on Debian): mke2fs for make clients.
 PKGS=(linux-source-6.12 gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
       libc6-dev-arm64-cross clang-19 lld-19 llvm-19
       qemu-system-arm ccache bc bison flex libssl-dev libelf-dev cpio rsync
-      sparse xz-utils kmod python3 python3-ply python3-git patch git make gcc)
+      sparse xz-utils kmod python3 python3-ply python3-git patch git make gcc
+      e2fsprogs)
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
