@@ -14,7 +14,7 @@
 #   register case injects)
 # Results: /results/stress.txt, "<case>.<check> PASS|FAIL detail" (also on
 # the console as STRESSRES lines, so that a crash keeps what came before).
-SEED=1 REG=40 HOLD=15 ROUNDS=100 CHURN=30 EVREG=20 EVMIN=400 EVMAX=3000
+SEED=1 REG=40 HOLD=15 ROUNDS=100 CHURN=120 EVREG=20 EVMIN=400 EVMAX=3000
 CASES="fetch cpudown faults modules churn kprobe kretprobe events kmemleak"
 for a in $HARNESS_ARGS; do
 	case "$a" in
