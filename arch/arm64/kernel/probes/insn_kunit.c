@@ -26,6 +26,7 @@
 #include <kunit/test.h>
 #include <linux/cpufeature.h>
 #include <linux/kprobes.h>
+#include <linux/moduleparam.h>
 #include <linux/prandom.h>
 #include <linux/set_memory.h>
 #include <linux/slab.h>
@@ -44,13 +45,28 @@
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 
 /*
- * Random encodings per class.  A KASAN kernel (make check's "debug"
- * flavour) runs the first 2,000 of each class's sequence: there the suite
- * checks memory and locking on the same paths, and at 10,000 it took two
- * thirds of that flavour's boot.  Every other kernel runs all 10,000.
+ * Random encodings per class, and the seed of their sequences (class N
+ * takes seed + N; both are printed in the log).  A KASAN kernel runs 2,000
+ * per class by default: there the suite checks memory and locking on the
+ * same paths, and at 10,000 it took two thirds of the boot.  Every other
+ * kernel runs 10,000.  Other kernels of a test campaign may take other
+ * seeds, to check other encodings: make check gives each flavour its own
+ * and runs 10,000 in one of them (harness/check.sh).  At least 100.
  */
-#define RANDOM_PER_CLASS	(IS_ENABLED(CONFIG_KASAN) ? 2000 : 10000)
-#define SEED			0x6b70726f62657321ULL	/* printed in the log */
+static unsigned int per_class = IS_ENABLED(CONFIG_KASAN) ? 2000 : 10000;
+module_param(per_class, uint, 0444);
+MODULE_PARM_DESC(per_class,
+		 "random encodings per simulated class, at least 100 (10000; 2000 with KASAN)");
+
+static ulong seed = 0x6b70726f62657321UL;
+module_param(seed, ulong, 0444);
+MODULE_PARM_DESC(seed, "seed of the random encodings and register states");
+
+static unsigned long random_per_class(void)
+{
+	return max(per_class, 100U);
+}
+
 #define SP_GAP			0x800	/* test SP = caller's SP - SP_GAP */
 #define STACK_HI		192	/* compared stack: [SP, SP + 192) */
 
@@ -726,13 +742,13 @@ struct class_stats {
 	unsigned long brk;	/* optimized tests: ran through the BRK instead */
 };
 
-/* Enough cases: RANDOM_PER_CLASS of them, through a detour where one can run them. */
+/* Enough cases: random_per_class() of them, through a detour where one can run them. */
 static bool class_done(const struct diff_env *env, const struct sim_class *sc,
 		       const struct class_stats *st)
 {
 	if (env->opt && !sc->no_detour)
-		return st->ran - st->brk >= RANDOM_PER_CLASS;
-	return st->ran >= RANDOM_PER_CLASS;
+		return st->ran - st->brk >= random_per_class();
+	return st->ran >= random_per_class();
 }
 
 static void run_sim_class(struct diff_env *env, const struct sim_class *sc,
@@ -746,7 +762,7 @@ static void run_sim_class(struct diff_env *env, const struct sim_class *sc,
 
 	if (!in || !stack)
 		goto out;
-	while (!class_done(env, sc, st) && tries++ < 20 * RANDOM_PER_CLASS) {
+	while (!class_done(env, sc, st) && tries++ < 20 * random_per_class()) {
 		u32 insn = sc->value | (prandom_u32_state(&env->rnd) & ~sc->mask);
 		s64 off;
 
@@ -1053,7 +1069,7 @@ static struct diff_env *diff_setup(struct kunit *test, bool opt)
 		return NULL;
 	env->x[0] = kpt_diff_x27;
 	env->x[1] = kpt_diff_x28;
-	prandom_seed_state(&env->rnd, SEED);
+	prandom_seed_state(&env->rnd, seed);
 	env->has_hbc = cpuid_feature_extract_unsigned_field(read_sysreg_s(SYS_ID_AA64ISAR2_EL1),
 							    ID_AA64ISAR2_EL1_BC_SHIFT) >= 1;
 	if (!env->has_hbc)
@@ -1143,23 +1159,23 @@ static void simulated_classes(struct kunit *test, bool opt)
 		kunit_skip(test, "no jump-optimized kprobes in this kernel");
 	env = diff_setup(test, opt);
 	KUNIT_ASSERT_NOT_NULL(test, env);
-	prandom_seed_state(&env->rnd, SEED + (c - sim_classes));
+	prandom_seed_state(&env->rnd, seed + (c - sim_classes));
 	run_sim_class(env, c, &st);
-	kunit_info(test, "%s: seed %#llx + %td, ran %lu, matched %lu (skipped %lu), far pages %lu",
-		   c->name, SEED, c - sim_classes, st.ran, st.matched, st.skipped,
+	kunit_info(test, "%s: seed %#lx + %td, ran %lu, matched %lu (skipped %lu), far pages %lu",
+		   c->name, seed, c - sim_classes, st.ran, st.matched, st.skipped,
 		   env->far_pages);
 	KUNIT_EXPECT_EQ(test, st.matched, st.ran);
 	if (!opt) {
-		KUNIT_EXPECT_EQ(test, st.ran, (unsigned long)RANDOM_PER_CLASS);
+		KUNIT_EXPECT_EQ(test, st.ran, random_per_class());
 	} else if (c->no_detour) {
 		kunit_info(test, "%s: never optimized, all %lu through the BRK", c->name, st.brk);
-		KUNIT_EXPECT_EQ(test, st.ran, (unsigned long)RANDOM_PER_CLASS);
+		KUNIT_EXPECT_EQ(test, st.ran, random_per_class());
 		KUNIT_EXPECT_EQ(test, st.brk, st.ran);
 	} else {
 		/* through the BRK: branch targets out of range of the detour, LDR XZR */
 		kunit_info(test, "%s: %lu through a detour, %lu through the BRK",
 			   c->name, st.ran - st.brk, st.brk);
-		KUNIT_EXPECT_EQ(test, st.ran - st.brk, (unsigned long)RANDOM_PER_CLASS);
+		KUNIT_EXPECT_EQ(test, st.ran - st.brk, random_per_class());
 	}
 	diff_teardown(env);
 }
