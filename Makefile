@@ -5,8 +5,8 @@
 #   FLAVOUR=default|debug|preempt|rt|llvm  the configurations (harness/lib.sh)
 #   SMP=N                CPUs of the QEMU guest (default 2)
 #   SUITE=...            for 'make boot': check, demo, bench, shell
-#   CHECK_RUNS="default:2 debug:4 preempt:4 rt:2 llvm:2 debug:4:cmodx debug:4:stress"
-#                        boots of 'make check'
+#   CHECK_RUNS="flavour:smp[:kind] ..."  boots of 'make check' (harness/check.sh)
+#   CHECK_JOBS=2         things 'make check' runs at once (the builder, boots)
 #   FRESH_TARGET=demo|check  what 'make fresh-check' runs in a fresh Debian root
 
 IMPL    ?= ours
