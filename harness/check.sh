@@ -29,7 +29,8 @@ flavours=$(for r in $CHECK_RUNS; do echo "${r%%:*}"; done | awk '!seen[$0]++')
 for r in $CHECK_RUNS; do
 	case "${r#*:*:}" in "$r"|cmodx|stress|events|clients) ;; *) die "CHECK_RUNS: unknown run '$r'" ;; esac
 done
-q=$BUILD/check-queue
+[ -z "$(printf '%s\n' $CHECK_RUNS | sort | uniq -d)" ] || die "CHECK_RUNS: a run is named twice"
+q=$BUILD/check-queue-$IMPL
 rm -rf "$q"
 mkdir -p "$q" "$RUN_DIR"
 
@@ -82,11 +83,24 @@ insn_args() {
 	llvm) echo " $p.per_class=2000 $p.seed=4000" ;;
 	esac
 }
+# A process and all its descendants (from /proc: procps may be missing).
 killtree() {
-	local c
-	for c in $(pgrep -P "$1" || true); do killtree "$c"; done
+	local f st ppid
+	for f in /proc/[0-9]*/stat; do
+		{ read -r st < "$f"; } 2>/dev/null || continue
+		read -r _ ppid _ <<< "${st##*) }"
+		[ "$ppid" = "$1" ] && killtree "${f//[^0-9]/}"
+	done
 	kill "$1" 2>/dev/null || true
 }
+# Background jobs ignore SIGINT: stop the builder and the boots with us.
+cleanup() {
+	local p
+	trap - EXIT INT TERM
+	for p in $(jobs -rp); do killtree "$p"; done
+}
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT TERM
 seed() { echo $((0x$(git -C "$ROOT" rev-parse --short=7 HEAD 2>/dev/null || echo 1))); }
 run_name() {
 	case "$3" in
@@ -110,15 +124,17 @@ run_name() {
 ) &
 builder=$!
 
-pending=()
+pending=() runs=()
 for r in $CHECK_RUNS; do
 	IFS=: read -r f n what <<< "$r"
 	[ "$what" = cmodx ] && [ "$IMPL" != ours ] && continue
 	pending+=("$r")
+	runs+=("$RUN_DIR/$(run_name "$f" "$n" "$what")")
 done
-runs=()
 declare -A booting=()
 while :; do
+	# a builder killed outside its trap (OOM) leaves neither mark
+	kill -0 "$builder" 2>/dev/null || [ -e "$q/done" ] || touch "$q/failed"
 	[ -e "$q/failed" ] && break
 	for p in "${!booting[@]}"; do
 		kill -0 "$p" 2>/dev/null || { wait "$p" || true; unset "booting[$p]"; }
@@ -133,7 +149,6 @@ while :; do
 			{ [ "$what" != clients ] || [ -e "$q/done" ]; }; then
 			boot_run "$f" "$n" "$what" &
 			booting[$!]=$r
-			runs+=("$RUN_DIR/$(run_name "$f" "$n" "$what")")
 			free=$((free - 1))
 		else
 			left+=("$r")
@@ -144,11 +159,12 @@ while :; do
 done
 if [ -e "$q/failed" ]; then
 	msg "check: the builder failed; stopping the boots"
-	for p in "${!booting[@]}"; do killtree "$p"; done
+	cleanup
 	wait
 	die "check ($IMPL): a build failed (see above)"
 fi
 wait "$builder"
+trap - EXIT INT TERM
 
 report=$RUN_DIR/check-$IMPL.txt
 rc=0

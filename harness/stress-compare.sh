@@ -19,7 +19,7 @@ for impl in ${STRESS_IMPLS:-ours upstream}; do
 		msg "stress-compare: $impl did not build"
 		continue
 	fi
-	IMPL=$impl FLAVOUR=debug SMP=4 SUITE=stress TIMEOUT=1500 \
+	IMPL=$impl FLAVOUR=debug SMP=4 SUITE=stress TIMEOUT=1800 \
 		RUN_NAME=compare-$impl-debug-stress-smp4 \
 		EXTRA_CMDLINE="kunit.enable=0 kmemleak=on" ARGS="$args" \
 		"$ROOT/harness/boot.sh" || true
