@@ -26,8 +26,10 @@ CHECK_JOBS=${CHECK_JOBS:-2}
 case "$CHECK_JOBS" in [1-9]) ;; *) die "CHECK_JOBS must be 1 to 9" ;; esac
 start=$(date +%s)
 flavours=$(for r in $CHECK_RUNS; do echo "${r%%:*}"; done | awk '!seen[$0]++')
+[ -n "${CHECK_RUNS// /}" ] || die "CHECK_RUNS names no run"
 for r in $CHECK_RUNS; do
-	case "${r#*:*:}" in "$r"|cmodx|stress|events|clients) ;; *) die "CHECK_RUNS: unknown run '$r'" ;; esac
+	[[ $r =~ ^[a-z]+:[1-9][0-9]*(:(cmodx|stress|events|clients))?$ ]] ||
+		die "CHECK_RUNS: '$r' is not flavour:smp[:cmodx|stress|events|clients]"
 done
 [ -z "$(printf '%s\n' $CHECK_RUNS | sort | uniq -d)" ] || die "CHECK_RUNS: a run is named twice"
 q=$BUILD/check-queue-$IMPL
@@ -84,15 +86,22 @@ insn_args() {
 	esac
 }
 # A process and all its descendants (from /proc: procps may be missing).
+# Each is stopped before its children are looked for, so that it starts
+# none after.
 killtree() {
 	local f st ppid
+	kill -STOP "$1" 2>/dev/null || return 0
 	for f in /proc/[0-9]*/stat; do
 		{ read -r st < "$f"; } 2>/dev/null || continue
 		read -r _ ppid _ <<< "${st##*) }"
 		[ "$ppid" = "$1" ] && killtree "${f//[^0-9]/}"
 	done
 	kill "$1" 2>/dev/null || true
+	kill -CONT "$1" 2>/dev/null || true
 }
+# Whether a background job of this shell still runs (not kill -0: the
+# number of one that ended may be another process's by now).
+running() { [[ " $(jobs -rp | tr '\n' ' ') " == *" $1 "* ]]; }
 # Background jobs ignore SIGINT: stop the builder and the boots with us.
 cleanup() {
 	local p
@@ -130,14 +139,17 @@ for r in $CHECK_RUNS; do
 	[ "$what" = cmodx ] && [ "$IMPL" != ours ] && continue
 	pending+=("$r")
 	runs+=("$RUN_DIR/$(run_name "$f" "$n" "$what")")
+	rm -rf "${runs[-1]}"	# a boot that fails to start must not leave old results
 done
 declare -A booting=()
 while :; do
 	# a builder killed outside its trap (OOM) leaves neither mark
-	kill -0 "$builder" 2>/dev/null || [ -e "$q/done" ] || touch "$q/failed"
+	running "$builder" || [ -e "$q/done" ] || touch "$q/failed"
 	[ -e "$q/failed" ] && break
 	for p in "${!booting[@]}"; do
-		kill -0 "$p" 2>/dev/null || { wait "$p" || true; unset "booting[$p]"; }
+		running "$p" && continue
+		wait "$p" || msg "check: the boot ${booting[$p]} failed"
+		unset "booting[$p]"
 	done
 	[ ${#pending[@]} = 0 ] && [ ${#booting[@]} = 0 ] && [ -e "$q/done" ] && break
 	free=$(( CHECK_JOBS - ${#booting[@]} ))
