@@ -781,6 +781,7 @@ echo "REFMD5=$REFMD5 SEQMD5=$SEQMD5 WL=$WL" > $WL/env
 case " $CASES " in *" kmemleak "*) kml_start ;; esac
 opt 0
 for c in $CASES; do
+	echo "HARNESS: t=$(cut -d' ' -f1 /proc/uptime) stress: $c"
 	case $c in
 	fetch) fetch ;;
 	cpudown) cpudown ;;
@@ -794,4 +795,5 @@ done
 rmmod kprobe_stress
 opt 1
 case " $CASES " in *" kmemleak "*) kml_check ;; esac
+echo "HARNESS: t=$(cut -d' ' -f1 /proc/uptime) stress: done"
 true
