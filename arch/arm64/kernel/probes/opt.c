@@ -32,15 +32,16 @@
 #define pr_fmt(fmt) "kprobes: " fmt
 
 #include <linux/bitmap.h>
+#include <linux/cacheflush.h>
+#include <linux/cpufeature.h>
 #include <linux/kprobes.h>
 #include <linux/memory.h>
 #include <linux/smp.h>
 #include <linux/string.h>
+#include <linux/uaccess.h>
 
 #include <kunit/visibility.h>
 
-#include <asm/cacheflush.h>
-#include <asm/cpufeature.h>
 #include <asm/daifflags.h>
 #include <asm/debug-monitors.h>
 #include <asm/insn.h>
@@ -48,7 +49,6 @@
 #include <asm/probes.h>
 #include <asm/ptrace.h>
 #include <asm/sysreg.h>
-#include <asm/uaccess.h>
 #include <asm/virt.h>
 
 #include "opt.h"
