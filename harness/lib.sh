@@ -42,8 +42,8 @@ flavour_cmdline() {
 }
 # Seconds a 'check' boot of the flavour may take.  The debug kernel (lockdep,
 # KASAN) runs the same tests several times slower under TCG: about 20 min
-# on 2 host cores (KUnit's instruction suite about 400 s, ftracetest most
-# of the rest).
+# on 2 host cores beside another boot, ftracetest most of it (KUnit's
+# instruction suite, at 500 encodings per class there, a few minutes).
 flavour_check_timeout() {
 	case "$FLAVOUR" in
 	debug) echo 2400 ;;
